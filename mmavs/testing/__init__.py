@@ -1,0 +1,5 @@
+# Copyright (c) mmavs contributors. All rights reserved.
+"""Helpers shared by the test suite (fixtures that tests build)."""
+from .paths import repo_root, shared_data_root, unseen_audio_files
+
+__all__ = ['repo_root', 'shared_data_root', 'unseen_audio_files']

@@ -3,3 +3,6 @@
 from .paths import repo_root, shared_data_root, unseen_audio_files
 
 __all__ = ['repo_root', 'shared_data_root', 'unseen_audio_files']
+from .tiny_model import TINY_AUDIO_SHAPE, packed_clip, tiny_model_cfg
+
+__all__ += ['TINY_AUDIO_SHAPE', 'packed_clip', 'tiny_model_cfg']

@@ -1,0 +1,67 @@
+# Copyright (c) mmavs contributors. All rights reserved.
+import os.path as osp
+from typing import Optional, Sequence
+
+import mmcv
+from mmengine.fileio import get
+from mmengine.hooks import Hook
+from mmengine.runner import Runner
+from mmengine.visualization import Visualizer
+from mmseg.structures import SegDataSample
+
+from mmavs.registry import HOOKS
+
+
+@HOOKS.register_module()
+class AVSVisualizationHook(Hook):
+    """Write mask overlays of every valid test frame.
+
+    Overlays go to ``{work_dir}/{timestamp}/{show_dir}/{clip_id}/
+    {frame_idx}.png`` (one folder per clip, so frames of different clips
+    with the same file name, e.g. AVSS ``0.jpg``, do not collide), drawn by
+    the runner's visualizer (ground truth and prediction side by side when
+    the ground truth is known). Padding frames (``valid=False``) are
+    skipped.
+
+    Args:
+        draw (bool): Whether to draw. Defaults to False (``tools/test.py
+            --show-dir`` turns it on).
+        show_dir (str, optional): Sub-folder of the run's log dir (or an
+            absolute path). Defaults to 'vis'.
+        interval (int): Draw every ``interval``-th test batch. Defaults to 1.
+        draw_gt (bool): Draw the ground truth next to the prediction.
+    """
+
+    def __init__(self,
+                 draw: bool = False,
+                 show_dir: Optional[str] = 'vis',
+                 interval: int = 1,
+                 draw_gt: bool = True) -> None:
+        self.draw = draw
+        self.show_dir = show_dir
+        self.interval = interval
+        self.draw_gt = draw_gt
+
+    def after_test_iter(self, runner: Runner, batch_idx: int,
+                        data_batch: dict,
+                        outputs: Sequence[SegDataSample]) -> None:
+        """Draw the frames of one test batch."""
+        if not self.draw or batch_idx % self.interval != 0:
+            return
+        visualizer = Visualizer.get_current_instance()
+        out_root = self.show_dir if osp.isabs(self.show_dir) else osp.join(
+            runner.log_dir, self.show_dir)
+        for sample in outputs:
+            meta = sample.metainfo
+            if not meta.get('valid', True) or meta.get('img_path') is None:
+                continue
+            img = mmcv.imfrombytes(get(meta['img_path']), channel_order='rgb')
+            out_file = osp.join(out_root, str(meta.get('clip_id', 'clip')),
+                                f'{meta.get("frame_idx", 0)}.png')
+            visualizer.add_datasample(
+                osp.basename(out_file),
+                img,
+                data_sample=sample,
+                draw_gt=self.draw_gt and 'gt_sem_seg' in sample,
+                show=False,
+                out_file=out_file)

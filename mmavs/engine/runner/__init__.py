@@ -1,0 +1,4 @@
+# Copyright (c) mmavs contributors. All rights reserved.
+from .avs_runner import AVSRunner
+
+__all__ = ['AVSRunner']

@@ -1,0 +1,8 @@
+# Copyright (c) mmavs contributors. All rights reserved.
+from .audio_backbones import *  # noqa: F401,F403
+from .backbones import *  # noqa: F401,F403
+from .data_preprocessor import AVDataPreprocessor
+from .necks import *  # noqa: F401,F403
+from .segmentors import *  # noqa: F401,F403
+
+__all__ = ['AVDataPreprocessor']

@@ -1,0 +1,208 @@
+# Copyright (c) mmavs contributors. All rights reserved.
+from typing import Dict, List, Optional, Sequence, Tuple, Union
+
+import torch
+from mmengine.structures import PixelData
+from mmseg.models.segmentors.base import BaseSegmentor
+from mmseg.utils import (ConfigType, OptConfigType, OptMultiConfig,
+                         OptSampleList, SampleList)
+from torch import Tensor, nn
+
+from mmavs.registry import MODELS
+
+AVInputs = Dict[str, Union[Tensor, int]]
+
+
+@MODELS.register_module()
+class AVEncoderDecoder(BaseSegmentor):
+    """Audio-visual encoder-decoder segmentor (design notes §5).
+
+    ``inputs`` is the dict made by :class:`AVDataPreprocessor`:
+    ``frames`` [B*T, 3, H, W], ``audio`` [B, T, ...] and ``num_frames`` T.
+    The model runs
+
+    1. ``backbone(frames)`` -> multi-scale visual features;
+    2. ``audio_backbone(audio.flatten(0, 1))`` -> audio embedding [B*T, D]
+       (under ``torch.no_grad()`` and in eval mode when the audio backbone is
+       frozen, i.e. has ``frozen=True``);
+    3. ``neck(feats, audio_feat, num_frames)`` -> fused features. A neck may
+       return ``(feats, extras)`` where ``extras`` is a dict of intermediate
+       tensors (per-stage features, group tokens...) that audio-aware losses
+       need; they are passed explicitly, never through global state;
+    4. ``decode_head`` (an mmseg-style head) -> per-frame logits;
+    5. ``av_losses``: modules called as ``loss(extras, audio_feat,
+       data_samples)`` that return a dict of ``loss_*`` terms.
+
+    Frames whose metainfo says ``valid=False`` (padding) or
+    ``labelled=False`` (no ground truth for training, e.g. S4 train frames
+    2..5) get ``ignore_index`` everywhere in their training target, so every
+    mmseg loss skips them (use ``avg_non_ignore=True`` to average over the
+    supervised pixels only, as the official AVSBench losses do).
+
+    Args:
+        backbone (dict): Visual backbone config (mmseg/timm/mmavs).
+        audio_backbone (dict): Audio backbone config.
+        decode_head (dict): Decode head config.
+        neck (dict, optional): Audio-visual fusion neck config.
+        av_losses (list[dict], optional): Extra audio-visual loss modules.
+        audio_blind (bool): Zero the audio input (ablation: a model that
+            cannot hear). Defaults to False.
+        train_cfg (dict, optional): Passed to the decode head.
+        test_cfg (dict, optional): ``mode='whole'`` (only whole-clip
+            inference is supported: temporal modules need all frames).
+        data_preprocessor (dict, optional): Usually ``AVDataPreprocessor``.
+        init_cfg (dict, optional): Initialization config.
+    """
+
+    def __init__(self,
+                 backbone: ConfigType,
+                 audio_backbone: ConfigType,
+                 decode_head: ConfigType,
+                 neck: OptConfigType = None,
+                 av_losses: Optional[Sequence[ConfigType]] = None,
+                 audio_blind: bool = False,
+                 train_cfg: OptConfigType = None,
+                 test_cfg: OptConfigType = None,
+                 data_preprocessor: OptConfigType = None,
+                 init_cfg: OptMultiConfig = None) -> None:
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.backbone = MODELS.build(backbone)
+        self.audio_backbone = MODELS.build(audio_backbone)
+        if neck is not None:
+            self.neck = MODELS.build(neck)
+        self.decode_head = MODELS.build(decode_head)
+        self.align_corners = self.decode_head.align_corners
+        self.num_classes = self.decode_head.num_classes
+        self.out_channels = self.decode_head.out_channels
+        self.av_losses = nn.ModuleList(
+            [MODELS.build(cfg) for cfg in (av_losses or [])])
+        self.audio_blind = audio_blind
+        self.train_cfg = train_cfg
+        self.test_cfg = test_cfg
+        mode = (test_cfg or {}).get('mode', 'whole')
+        if mode != 'whole':
+            raise ValueError(f"test_cfg.mode={mode!r}: only 'whole' inference "
+                             'is supported by AVEncoderDecoder')
+
+    @property
+    def audio_frozen(self) -> bool:
+        """Whether the audio backbone is frozen (no grad, eval mode)."""
+        return bool(getattr(self.audio_backbone, 'frozen', False))
+
+    def train(self, mode: bool = True) -> 'AVEncoderDecoder':
+        """Set train mode, keeping a frozen audio backbone in eval mode."""
+        super().train(mode)
+        if self.audio_frozen:
+            self.audio_backbone.eval()
+        return self
+
+    # ------------------------------------------------------------------
+    # feature extraction
+    def extract_audio_feat(self, audio: Tensor) -> Tensor:
+        """Embed per-frame audio.
+
+        Args:
+            audio (Tensor): [B, T, ...] audio inputs.
+
+        Returns:
+            Tensor: [B*T, D] audio embeddings.
+        """
+        audio = audio.flatten(0, 1)
+        if self.audio_blind:
+            audio = torch.zeros_like(audio)
+        if self.audio_frozen:
+            with torch.no_grad():
+                return self.audio_backbone(audio)
+        return self.audio_backbone(audio)
+
+    def extract_feat(self, inputs: AVInputs) -> Tuple[List[Tensor], Tensor]:
+        """Visual features of every frame and the audio embedding."""
+        feats = self.backbone(inputs['frames'])
+        audio_feat = self.extract_audio_feat(inputs['audio'])
+        return list(feats), audio_feat
+
+    def _fuse(self, inputs: AVInputs) -> Tuple[List[Tensor], dict, Tensor]:
+        feats, audio_feat = self.extract_feat(inputs)
+        extras: dict = {}
+        if self.with_neck:
+            out = self.neck(feats, audio_feat, inputs['num_frames'])
+            if isinstance(out, tuple) and len(out) == 2 and \
+                    isinstance(out[1], dict):
+                feats, extras = out
+            else:
+                feats = out
+        return feats, extras, audio_feat
+
+    def encode_decode(self, inputs: AVInputs,
+                      batch_img_metas: List[dict]) -> Tensor:
+        """Logits of every frame, resized to the input size."""
+        feats, _, _ = self._fuse(inputs)
+        seg_logits = self.decode_head.predict(feats, batch_img_metas,
+                                              self.test_cfg)
+        return seg_logits
+
+    # ------------------------------------------------------------------
+    # modes
+    def _mask_unsupervised(self, data_samples: SampleList) -> SampleList:
+        """Set the target of padding/unlabelled frames to ignore_index."""
+        ignore_index = self.decode_head.ignore_index
+        for sample in data_samples:
+            if sample.metainfo.get('valid', True) and \
+                    sample.metainfo.get('labelled', True):
+                continue
+            gt = sample.gt_sem_seg.data
+            sample.gt_sem_seg = PixelData(
+                data=torch.full_like(gt, ignore_index))
+        return data_samples
+
+    def loss(self, inputs: AVInputs, data_samples: SampleList) -> dict:
+        """Losses of a batch of clips.
+
+        Args:
+            inputs (dict): Model inputs (see class docstring).
+            data_samples (list[SegDataSample]): B*T frame samples.
+
+        Returns:
+            dict[str, Tensor]: Loss terms.
+        """
+        data_samples = self._mask_unsupervised(data_samples)
+        feats, extras, audio_feat = self._fuse(inputs)
+        losses = dict()
+        head_losses = self.decode_head.loss(feats, data_samples,
+                                            self.train_cfg)
+        losses.update({f'decode.{k}': v for k, v in head_losses.items()})
+        for module in self.av_losses:
+            losses.update(module(extras, audio_feat, data_samples))
+        return losses
+
+    def predict(self,
+                inputs: AVInputs,
+                data_samples: OptSampleList = None) -> SampleList:
+        """Predict masks of every frame.
+
+        Returns:
+            list[SegDataSample]: B*T samples with ``seg_logits`` (raw logits
+            for multi-class heads, sigmoid probabilities for one-channel
+            heads, at ``ori_shape``) and ``pred_sem_seg``.
+        """
+        frames = inputs['frames']
+        if data_samples is not None:
+            batch_img_metas = [s.metainfo for s in data_samples]
+        else:
+            batch_img_metas = [
+                dict(
+                    ori_shape=frames.shape[2:],
+                    img_shape=frames.shape[2:],
+                    pad_shape=frames.shape[2:],
+                    padding_size=[0, 0, 0, 0])
+            ] * frames.shape[0]
+        seg_logits = self.encode_decode(inputs, batch_img_metas)
+        return self.postprocess_result(seg_logits, data_samples)
+
+    def _forward(self,
+                 inputs: AVInputs,
+                 data_samples: OptSampleList = None) -> Tensor:
+        """Raw decode-head output (``mode='tensor'``)."""
+        feats, _, _ = self._fuse(inputs)
+        return self.decode_head.forward(feats)

@@ -1,0 +1,55 @@
+# Copyright (c) mmavs contributors. All rights reserved.
+import os.path as osp
+from typing import Optional
+
+from mmengine.config import Config
+from mmengine.runner import Runner
+
+
+def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
+    """Read a config file and apply ``--cfg-options`` overrides.
+
+    Args:
+        path (str): Config file.
+        cfg_options (dict, optional): ``key=value`` overrides.
+
+    Returns:
+        Config: The merged config.
+
+    Raises:
+        FileNotFoundError: If the config file does not exist.
+    """
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'config file {path} does not exist')
+    cfg = Config.fromfile(path)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    return cfg
+
+
+def build_runner(cfg: Config) -> Runner:
+    """Build the runner named by ``cfg.runner_type`` (default AVSRunner)."""
+    from mmavs.engine.runner import AVSRunner
+    from mmavs.registry import RUNNERS
+    register_all_modules()
+    if 'runner_type' in cfg:
+        return RUNNERS.build(cfg)
+    return AVSRunner.from_cfg(cfg)
+
+
+def register_all_modules(init_default_scope: bool = True) -> None:
+    """Import every mmavs package so all components are registered.
+
+    Args:
+        init_default_scope (bool): Also set the default scope to 'mmavs'.
+    """
+    import mmavs.datasets  # noqa: F401
+    import mmavs.engine  # noqa: F401
+    import mmavs.evaluation  # noqa: F401
+    import mmavs.models  # noqa: F401
+    import mmavs.visualization  # noqa: F401
+    if init_default_scope:
+        from mmengine.registry import DefaultScope
+        if DefaultScope.get_current_instance() is None or \
+                not DefaultScope.check_instance_created('mmavs'):
+            DefaultScope.get_instance('mmavs', scope_name='mmavs')

@@ -21,9 +21,15 @@ mkdir -p "$CACHE"
     echo "[setup_env] creating $VENV (first run with these requirements)" >&2
     rm -rf "$VENV"
     "$PY" -m venv "$VENV"
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check 'setuptools<82' wheel
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-      -r "$ROOT/requirements/pinned.txt" -c "$ROOT/requirements/constraints.txt"
+    LOG="$CACHE/install-$KEY.log"
+    if ! { "$VENV/bin/python" -m pip install --disable-pip-version-check 'setuptools<82' wheel &&
+           "$VENV/bin/python" -m pip install --disable-pip-version-check \
+             -r "$ROOT/requirements/pinned.txt" -c "$ROOT/requirements/constraints.txt"; } \
+         > "$LOG" 2>&1; then
+      grep -v "is ignored: it is neither a file nor a directory" "$LOG" | tail -n 40 >&2
+      echo "[setup_env] pip install failed; full log: $LOG" >&2
+      exit 1
+    fi
     "$VENV/bin/python" -c "import torch, mmengine, mmcv, mmseg, librosa, timm, resampy" \
       || { echo "[setup_env] the new environment does not import; see above" >&2; exit 1; }
     touch "$VENV/.mmavs-ready"

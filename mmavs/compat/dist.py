@@ -15,6 +15,7 @@ BN and wraps the model in ``MMDistributedDataParallel`` without
 """
 import datetime
 import os
+import subprocess
 from typing import Optional
 
 import torch
@@ -38,14 +39,16 @@ def init_cpu_dist(launcher: str, timeout: Optional[int] = 1800) -> None:
     if torch_dist.is_available() and torch_dist.is_initialized():
         return
     if launcher == 'slurm':
-        # Translate SLURM's variables to the env:// protocol.
+        # Translate SLURM's variables to the env:// protocol, as mmengine's
+        # slurm launcher does (minus its cuda.set_device).
         os.environ.setdefault('RANK', os.environ['SLURM_PROCID'])
         os.environ.setdefault('WORLD_SIZE', os.environ['SLURM_NTASKS'])
         os.environ.setdefault('LOCAL_RANK', os.environ['SLURM_LOCALID'])
         os.environ.setdefault('MASTER_PORT', '29500')
         if 'MASTER_ADDR' not in os.environ:
-            raise KeyError('MASTER_ADDR must be set for a CPU slurm run '
-                           '(tools/slurm_train.sh sets it)')
+            node_list = os.environ['SLURM_NODELIST']
+            os.environ['MASTER_ADDR'] = subprocess.getoutput(
+                f'scontrol show hostname {node_list} | head -n1')
     elif launcher != 'pytorch':
         raise ValueError(f'launcher {launcher!r} is not supported on CPU; '
                          "use 'pytorch' (torchrun) or 'slurm'")

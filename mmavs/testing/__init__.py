@@ -6,3 +6,17 @@ __all__ = ['repo_root', 'shared_data_root', 'unseen_audio_files']
 from .tiny_model import TINY_AUDIO_SHAPE, packed_clip, tiny_model_cfg
 
 __all__ += ['TINY_AUDIO_SHAPE', 'packed_clip', 'tiny_model_cfg']
+from .dist import free_port, run_processes
+
+__all__ += ['free_port', 'run_processes']
+from .fixtures import (make_avss_fixture, make_ms3_fixture, make_s4_fixture,
+                       make_vpo_fixture, tone, write_avss_clip, write_csv,
+                       write_image, write_log_mel_pkl, write_ms3_clip,
+                       write_s4_clip, write_vpo_item, write_wav)
+
+__all__ += [
+    'write_image', 'write_wav', 'write_log_mel_pkl', 'write_csv',
+    'write_s4_clip', 'write_ms3_clip', 'write_avss_clip', 'write_vpo_item',
+    'make_s4_fixture', 'make_ms3_fixture', 'make_avss_fixture',
+    'make_vpo_fixture', 'tone'
+]

@@ -19,12 +19,16 @@ class AVSLocalVisualizer(SegLocalVisualizer):
     rest of the frame keeps its original colours.
 
     Args:
+        name (str): Name of the visualizer instance.
         background_index (int): Label of the background. Defaults to 0.
         **kwargs: Arguments of :class:`SegLocalVisualizer`.
     """
 
-    def __init__(self, background_index: int = 0, **kwargs) -> None:
-        super().__init__(**kwargs)
+    def __init__(self,
+                 name: str = 'visualizer',
+                 background_index: int = 0,
+                 **kwargs) -> None:
+        super().__init__(name=name, **kwargs)
         self.background_index = background_index
 
     def _draw_sem_seg(self,

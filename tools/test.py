@@ -2,7 +2,7 @@
 """Evaluate a checkpoint: ``python tools/test.py CONFIG CHECKPOINT [options]``.
 
 Metrics come from the config's ``test_evaluator`` and are written as JSON to
-the run's log dir; ``--out`` also dumps every frame's prediction (pickle),
+the run's log dir and to ``{work_dir}/metrics.json``; ``--out`` also dumps every frame's prediction (pickle),
 ``--show-dir`` writes mask overlays (PNG).
 """
 import argparse
@@ -14,6 +14,7 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 from mmengine.config import DictAction  # noqa: E402
+from mmengine.fileio import dump  # noqa: E402
 
 from mmavs.utils import build_runner, load_config  # noqa: E402
 
@@ -78,7 +79,17 @@ def main() -> None:
     if args.amp:
         cfg.test_cfg = dict(cfg.get('test_cfg') or {}, fp16=True)
     runner = build_runner(cfg)
-    runner.test()
+    metrics = runner.test()
+    if runner.rank == 0:
+        out_file = osp.join(cfg.work_dir, 'metrics.json')
+        dump({k: _to_builtin(v) for k, v in metrics.items()}, out_file,
+             indent=2)
+        runner.logger.info(f'metrics written to {out_file}')
+
+
+def _to_builtin(value):
+    """Numbers of numpy/torch types as plain Python numbers for JSON."""
+    return value.item() if hasattr(value, 'item') else value
 
 
 if __name__ == '__main__':

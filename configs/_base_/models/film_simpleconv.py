@@ -1,0 +1,38 @@
+# A small audio-conditioned baseline: SimpleConvNet frames, an MLP over the
+# VGGish log-mel examples, FiLM fusion at every stage, mmseg's FCNHead.
+# Binary (sounding vs not) with one sigmoid output channel.
+data_preprocessor = dict(
+    type='AVDataPreprocessor',
+    mean=[123.675, 116.28, 103.53],  # RGB, ImageNet
+    std=[58.395, 57.12, 57.375],
+    size_divisor=16,
+    pad_val=0,
+    seg_pad_val=255)
+model = dict(
+    type='AVEncoderDecoder',
+    data_preprocessor=data_preprocessor,
+    backbone=dict(type='SimpleConvNet', channels=(16, 32, 64), depth=2),
+    audio_backbone=dict(
+        type='AudioMLP', in_features=96 * 64, hidden=(128, ), out_features=64),
+    neck=dict(
+        type='AudioFiLMNeck', in_channels=(16, 32, 64), audio_channels=64),
+    decode_head=dict(
+        type='FCNHead',
+        in_channels=64,
+        in_index=2,
+        channels=32,
+        num_convs=1,
+        concat_input=False,
+        dropout_ratio=0.0,
+        num_classes=2,
+        out_channels=1,
+        threshold=0.5,
+        norm_cfg=dict(type='BN'),
+        align_corners=False,
+        loss_decode=dict(
+            type='CrossEntropyLoss',
+            use_sigmoid=True,
+            avg_non_ignore=True,
+            loss_weight=1.0)),
+    train_cfg=dict(),
+    test_cfg=dict(mode='whole'))

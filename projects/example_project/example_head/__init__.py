@@ -1,0 +1,4 @@
+# Copyright (c) mmavs contributors. All rights reserved.
+from .separable_fcn_head import SeparableFCNHead
+
+__all__ = ['SeparableFCNHead']

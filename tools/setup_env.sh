@@ -6,6 +6,7 @@
 # version: a second run with nothing changed reuses it without touching pip. mmavs itself is
 # not installed into it (several clones may share one environment); the tools put their own
 # clone first on sys.path. Set MMAVS_PYTHON to choose the interpreter (default: python3).
+# `tools/setup_env.sh --path` only prints where the environment for these requirements lives.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PY=${MMAVS_PYTHON:-python3}
@@ -13,6 +14,10 @@ CACHE=${MMAVS_CACHE:-$HOME/.cache/mmavs}
 KEY=$( { cat "$ROOT/requirements/pinned.txt" "$ROOT/requirements/constraints.txt"; \
          "$PY" -c 'import sys; print(sys.version)'; } | sha256sum | cut -c1-16)
 VENV="$CACHE/venv-$KEY"
+if [ "${1:-}" = "--path" ]; then
+  echo "$VENV"
+  exit 0
+fi
 mkdir -p "$CACHE"
 
 (

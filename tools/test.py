@@ -25,7 +25,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument('--work-dir', help='the dir to save logs and metrics')
     parser.add_argument(
-        '--out', help='dump every frame prediction to this pickle file')
+        '--out', help='dump the predictions of every clip (list of dict(clip_id, frames)) to this pickle file')
     parser.add_argument(
         '--show-dir',
         help='write mask overlays to this dir (relative to the run dir, or '
@@ -74,7 +74,7 @@ def main() -> None:
         if isinstance(evaluators, dict):
             evaluators = [evaluators]
         cfg.test_evaluator = list(evaluators) + [
-            dict(type='DumpResults', out_file_path=args.out)
+            dict(type='DumpAVSResults', out_file_path=args.out)
         ]
     if args.amp:
         cfg.test_cfg = dict(cfg.get('test_cfg') or {}, fp16=True)

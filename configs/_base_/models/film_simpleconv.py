@@ -1,5 +1,6 @@
 # A small audio-conditioned baseline: SimpleConvNet frames, an MLP over the
-# VGGish log-mel examples, FiLM fusion at every stage, mmseg's FCNHead.
+# VGGish log-mel examples, FiLM fusion at every stage, mmseg's FCNHead on the
+# concatenation of all stages.
 # Binary (sounding vs not) with one sigmoid output channel.
 data_preprocessor = dict(
     type='AVDataPreprocessor',
@@ -18,8 +19,9 @@ model = dict(
         type='AudioFiLMNeck', in_channels=(16, 32, 64), audio_channels=64),
     decode_head=dict(
         type='FCNHead',
-        in_channels=64,
-        in_index=2,
+        in_channels=(16, 32, 64),
+        in_index=(0, 1, 2),
+        input_transform='resize_concat',
         channels=32,
         num_convs=1,
         concat_input=False,

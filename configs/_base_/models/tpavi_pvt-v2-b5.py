@@ -1,0 +1,57 @@
+# TPAVI (AVSBench baseline, Zhou et al. ECCV 2022) with a PVT-v2-B5 backbone.
+# Binary (S4/MS3) by default: one sigmoid channel, BCE averaged over the
+# supervised pixels (S4: frame 1 of each train clip; the segmentor ignores
+# unlabelled frames). Follows avs_scripts/avs_s4/model/PVT_AVSModel.py:
+# per-stage ASPP (sum of 3x3 convs, dilation 3/6/12/18, 256 ch), TPAVI at all
+# four stages (audio-visual), FPN-like fusion decoder, frozen VGGish.
+# Pretrained weights (local files, see tools/model_converters/):
+#   pretrain/pvt_v2_b5_timm.pth   avsbench2mmavs.py --pvt-imagenet pvt_v2_b5.pth
+#   pretrain/vggish_mmavs.pth     vggish2mmavs.py vggish-10086976.pth
+data_preprocessor = dict(
+    type='AVDataPreprocessor',
+    mean=[123.675, 116.28, 103.53],  # RGB, ImageNet (official Normalize)
+    std=[58.395, 57.12, 57.375],
+    size_divisor=32,
+    pad_val=0,
+    seg_pad_val=255)
+model = dict(
+    type='AVEncoderDecoder',
+    data_preprocessor=data_preprocessor,
+    backbone=dict(
+        type='TIMMBackbone',
+        model_name='pvt_v2_b5',
+        features_only=True,
+        pretrained=False,
+        drop_path_rate=0.1,  # official pvt_v2_b5()
+        init_cfg=dict(
+            type='Pretrained', checkpoint='pretrain/pvt_v2_b5_timm.pth')),
+    audio_backbone=dict(
+        type='VGGish',
+        frozen=True,
+        init_cfg=dict(
+            type='Pretrained', checkpoint='pretrain/vggish_mmavs.pth')),
+    neck=dict(
+        type='TPAVINeck',
+        in_channels=(64, 128, 320, 512),
+        channels=256,
+        audio_channels=128,
+        dilations=(3, 6, 12, 18),
+        tpavi_stages=(0, 1, 2, 3),
+        tpavi_va=True,
+        tpavi_vv=False),
+    decode_head=dict(
+        type='TPAVIHead',
+        in_channels=(256, 256, 256, 256),
+        channels=32,
+        mid_channels=128,
+        num_classes=2,
+        out_channels=1,
+        threshold=0.5,
+        align_corners=False,
+        loss_decode=dict(
+            type='CrossEntropyLoss',
+            use_sigmoid=True,
+            avg_non_ignore=True,
+            loss_weight=1.0)),
+    train_cfg=dict(),
+    test_cfg=dict(mode='whole'))

@@ -1,0 +1,31 @@
+# Copyright (c) mmavs contributors. All rights reserved.
+"""Root conftest: makes this checkout importable first and shares fixtures.
+
+mmsegmentation's wheel installs a top-level ``tests`` package; tests are
+collected with ``--import-mode=importlib`` (setup.cfg) and this checkout is
+put first on ``sys.path``, so neither shadows the other.
+"""
+import os
+import os.path as osp
+import sys
+
+import pytest
+
+ROOT = osp.dirname(osp.abspath(__file__))
+if sys.path[0] != ROOT:
+    sys.path.insert(0, ROOT)
+os.environ.setdefault('HF_HUB_OFFLINE', '1')
+os.environ.setdefault('TRANSFORMERS_OFFLINE', '1')
+
+#: Size of the SynthAVS tree the integration tests generate.
+SMALL_SYNTHAVS = dict(
+    num_train=12, num_val=6, num_test=7, image_size=32, seed=3)
+
+
+@pytest.fixture(scope='session')
+def synthavs_small(tmp_path_factory) -> str:
+    """A small SynthAVS tree (all layouts) for integration tests."""
+    from mmavs.datasets.synth_avs import generate_synthavs
+    root = str(tmp_path_factory.mktemp('synthavs_small'))
+    generate_synthavs(root, overwrite=True, **SMALL_SYNTHAVS)
+    return root

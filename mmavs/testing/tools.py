@@ -1,0 +1,61 @@
+# Copyright (c) mmavs contributors. All rights reserved.
+"""Run the command-line tools in subprocesses (integration tests)."""
+import os
+import subprocess
+import sys
+from typing import Dict, List, Sequence
+
+from .paths import repo_root
+
+
+def tool_env() -> Dict[str, str]:
+    """Environment for a tool subprocess: this checkout first, offline."""
+    env = dict(os.environ)
+    env['PYTHONPATH'] = os.pathsep.join(
+        [repo_root()] + [p for p in [env.get('PYTHONPATH')] if p])
+    env.update(HF_HUB_OFFLINE='1', TRANSFORMERS_OFFLINE='1',
+               OMP_NUM_THREADS='1')
+    return env
+
+
+def run_tool(args: Sequence[str], timeout: float = 600,
+             check: bool = True) -> subprocess.CompletedProcess:
+    """Run ``tools/<script>`` (a .py with this interpreter, or a .sh).
+
+    Args:
+        args (Sequence[str]): Script path relative to the repo root, then its
+            arguments.
+        timeout (float): Seconds before the tool is killed.
+        check (bool): Raise with the tool's output if it fails.
+
+    Returns:
+        subprocess.CompletedProcess: With ``stdout``/``stderr`` as text.
+    """
+    script = os.path.join(repo_root(), args[0])
+    cmd: List[str] = ([sys.executable, script] if script.endswith('.py')
+                      else ['bash', script])
+    env = tool_env()
+    env.setdefault('PYTHON', sys.executable)
+    proc = subprocess.run(
+        cmd + list(args[1:]),
+        cwd=repo_root(),
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(
+            f'{" ".join(args)} exited with {proc.returncode}\n'
+            f'--- stdout ---\n{proc.stdout[-4000:]}\n'
+            f'--- stderr ---\n{proc.stderr[-6000:]}')
+    return proc
+
+
+def data_root_options(root: str, layout_dir: str = '') -> List[str]:
+    """``--cfg-options`` pointing all three dataloaders at ``root``."""
+    path = os.path.join(root, layout_dir) if layout_dir else root
+    path = path.rstrip('/') + '/'
+    return [
+        f'{split}_dataloader.dataset.data_root={path}'
+        for split in ('train', 'val', 'test')
+    ]

@@ -56,6 +56,10 @@ class AVSVisualizationHook(Hook):
             if not meta.get('valid', True) or meta.get('img_path') is None:
                 continue
             img = mmcv.imfrombytes(get(meta['img_path']), channel_order='rgb')
+            ori_h, ori_w = meta.get('ori_shape', img.shape[:2])
+            if img.shape[:2] != (ori_h, ori_w):
+                # predictions live at ori_shape (ClipResize(eval_at_resized))
+                img = mmcv.imresize(img, (ori_w, ori_h))
             out_file = osp.join(out_root, str(meta.get('clip_id', 'clip')),
                                 f'{meta.get("frame_idx", 0)}.png')
             visualizer.add_datasample(

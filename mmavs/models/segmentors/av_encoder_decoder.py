@@ -31,7 +31,9 @@ class AVEncoderDecoder(BaseSegmentor):
        need; they are passed explicitly, never through global state;
     4. ``decode_head`` (an mmseg-style head) -> per-frame logits;
     5. ``av_losses``: modules called as ``loss(extras, audio_feat,
-       data_samples)`` that return a dict of ``loss_*`` terms.
+       data_samples)`` that return a dict of ``loss_*`` terms. ``extras``
+       always holds ``backbone_feats`` (the visual backbone's multi-scale
+       features) and ``num_frames``, plus what the neck returned.
 
     Frames whose metainfo says ``valid=False`` (padding) or
     ``labelled=False`` (no ground truth for training, e.g. S4 train frames
@@ -124,12 +126,14 @@ class AVEncoderDecoder(BaseSegmentor):
 
     def _fuse(self, inputs: AVInputs) -> Tuple[List[Tensor], dict, Tensor]:
         feats, audio_feat = self.extract_feat(inputs)
-        extras: dict = {}
+        extras: dict = dict(
+            backbone_feats=feats, num_frames=inputs['num_frames'])
         if self.with_neck:
             out = self.neck(feats, audio_feat, inputs['num_frames'])
             if isinstance(out, tuple) and len(out) == 2 and \
                     isinstance(out[1], dict):
-                feats, extras = out
+                feats, neck_extras = out
+                extras.update(neck_extras)
             else:
                 feats = out
         return feats, extras, audio_feat

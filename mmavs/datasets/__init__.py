@@ -1,0 +1,15 @@
+# Copyright (c) mmavs contributors. All rights reserved.
+"""Audio-visual segmentation datasets and their transforms."""
+from .avsbench import S4_CATEGORIES, AVSBenchMS3Dataset, AVSBenchS4Dataset
+from .avss import AVSS_CLASSES, AVSSDataset, avss_palette
+from .base_av_dataset import BaseAVDataset, DataListError
+from .collate import av_collate
+from .transforms import *  # noqa: F401,F403
+from .vpo import VPO_CLASSES, VPO_COCO_ID_TO_NAME, VPODataset, vpo_label_map
+
+__all__ = [
+    'BaseAVDataset', 'DataListError', 'AVSBenchS4Dataset',
+    'AVSBenchMS3Dataset', 'AVSSDataset', 'VPODataset', 'S4_CATEGORIES',
+    'AVSS_CLASSES', 'VPO_CLASSES', 'VPO_COCO_ID_TO_NAME', 'avss_palette',
+    'vpo_label_map', 'av_collate'
+]

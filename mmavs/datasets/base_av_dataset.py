@@ -1,0 +1,182 @@
+# Copyright (c) mmavs contributors. All rights reserved.
+"""The base class of the mmavs clip datasets."""
+import os.path as osp
+from typing import Dict, List, Optional, Sequence
+
+from mmengine.dataset import BaseDataset
+
+
+class DataListError(ValueError):
+    """A dataset annotation (CSV row, folder layout) is malformed."""
+
+
+class BaseAVDataset(BaseDataset):
+    """Base class of audio-visual segmentation datasets.
+
+    One item is one **clip**: ``num_frames`` video frames sharing one audio
+    track. :meth:`load_data_list` of a subclass returns one dict per clip
+    with at least these keys (checked by :meth:`check_data_info`):
+
+    - ``clip_id`` (str), ``category`` (str, ``''`` when unknown),
+      ``num_frames`` (int ``T``), ``audio_condition`` (str, ``'positive'``
+      for the clip's own audio);
+    - ``frame_paths`` (list[str | None], length ``T``; ``None`` for padding
+      frames), ``mask_paths`` (list[str | None]; ``None`` = no label);
+    - ``valid`` (list[bool]; ``False`` for padding frames), ``labelled``
+      (list[bool]; ``False`` where no mask is used for training);
+    - one audio source: ``audio_path`` (a wav/flac/mp3 file, or a list of
+      files to mix) or ``audio_feat_path`` (``.pkl``/``.npy``);
+    - ``mask_format`` naming how the mask files are decoded (see
+      :class:`mmavs.datasets.transforms.LoadAVAnnotations`), plus what that
+      decoding needs (``palette``, ``label_map``, ``binary``...).
+
+    Args:
+        ann_file (str): The annotation CSV, relative to ``data_root``.
+        split (str): Which split of the CSV to read (``'train'``, ``'val'``,
+            ``'test'``).
+        num_frames (int): Frames per clip ``T``.
+        metainfo (dict, optional): Overrides of :attr:`METAINFO`.
+        data_root (str): Root of the dataset download.
+        data_prefix (dict): Sub-folders, relative to ``data_root``.
+        **kwargs: Other arguments of :class:`mmengine.dataset.BaseDataset`
+            (``pipeline``, ``test_mode``, ``lazy_init``, ``serialize_data``,
+            ``indices``, ...).
+    """
+
+    METAINFO: dict = dict(
+        classes=('background', 'sounding'),
+        palette=[[0, 0, 0], [255, 255, 255]])
+
+    #: Keys every clip dict must carry.
+    REQUIRED_KEYS = ('clip_id', 'category', 'num_frames', 'audio_condition',
+                     'frame_paths', 'mask_paths', 'valid', 'labelled',
+                     'mask_format')
+
+    def __init__(self,
+                 ann_file: str = '',
+                 split: str = 'train',
+                 num_frames: int = 5,
+                 metainfo: Optional[dict] = None,
+                 data_root: str = '',
+                 data_prefix: Optional[Dict[str, str]] = None,
+                 **kwargs) -> None:
+        self.split = split
+        self.num_frames = int(num_frames)
+        if self.num_frames < 1:
+            raise ValueError(f'num_frames must be >= 1, got {num_frames}')
+        super().__init__(
+            ann_file=ann_file,
+            metainfo=metainfo,
+            data_root=data_root,
+            data_prefix=dict(data_prefix or {}),
+            **kwargs)
+
+    # ------------------------------------------------------------------
+    # helpers for subclasses
+    # ------------------------------------------------------------------
+    @staticmethod
+    def read_csv(path: str,
+                 required_columns: Sequence[str],
+                 dtype: Optional[dict] = None):
+        """Read an annotation CSV and check its columns.
+
+        Args:
+            path (str): The CSV file.
+            required_columns (Sequence[str]): Columns that must be present.
+            dtype (dict, optional): Column dtypes passed to pandas (ids are
+                read as ``str`` so that YouTube ids like ``'0e1x...'`` and
+                numeric-looking ids keep their form).
+
+        Returns:
+            pandas.DataFrame: The table.
+
+        Raises:
+            FileNotFoundError: If the CSV is missing.
+            DataListError: If a required column is missing.
+        """
+        import pandas as pd
+        if not osp.isfile(path):
+            raise FileNotFoundError(f'annotation file not found: {path}')
+        try:
+            table = pd.read_csv(
+                path, sep=',', dtype=dtype, keep_default_na=False)
+        except Exception as err:
+            raise DataListError(f'cannot parse annotation CSV {path}: '
+                                f'{err}') from err
+        missing = [c for c in required_columns if c not in table.columns]
+        if missing:
+            raise DataListError(
+                f'annotation CSV {path} lacks the column(s) {missing}; '
+                f'expected columns {list(required_columns)}, found '
+                f'{list(table.columns)}')
+        return table
+
+    def require_prefix(self, key: str) -> str:
+        """The folder ``data_prefix[key]``.
+
+        Raises:
+            DataListError: If ``data_prefix`` does not name it.
+        """
+        if not self.data_prefix.get(key):
+            raise DataListError(
+                f'{type(self).__name__}: data_prefix must name {key!r}, got '
+                f'{self.data_prefix}')
+        return self.data_prefix[key]
+
+    def select_split(self, table, column: str = 'split'):
+        """Rows of ``table`` whose ``column`` equals :attr:`split`.
+
+        Raises:
+            DataListError: If no row belongs to the split.
+        """
+        rows = table[table[column] == self.split]
+        if len(rows) == 0:
+            raise DataListError(
+                f'no row of {self.ann_file} has {column}={self.split!r}; '
+                f'found values {sorted(set(table[column]))}')
+        return rows
+
+    def check_data_info(self, info: dict, where: str) -> dict:
+        """Check a clip dict against the data contract.
+
+        Args:
+            info (dict): The clip dict.
+            where (str): Where it came from (used in error messages).
+
+        Returns:
+            dict: ``info`` unchanged.
+
+        Raises:
+            DataListError: If a key is missing or the per-frame lists do not
+                have ``num_frames`` entries.
+        """
+        missing = [k for k in self.REQUIRED_KEYS if k not in info]
+        if 'audio_path' not in info and 'audio_feat_path' not in info:
+            missing.append('audio_path | audio_feat_path')
+        if missing:
+            raise DataListError(f'{where}: clip dict lacks {missing}')
+        num = info['num_frames']
+        for key in ('frame_paths', 'mask_paths', 'valid', 'labelled'):
+            if len(info[key]) != num:
+                raise DataListError(
+                    f'{where}: {key} has {len(info[key])} entries, expected '
+                    f'num_frames={num}')
+        return info
+
+    @staticmethod
+    def frame_flags(num_valid: int, num_frames: int,
+                    labelled_idx: Sequence[int]) -> Dict[str, List[bool]]:
+        """``valid`` and ``labelled`` flags of a clip.
+
+        Args:
+            num_valid (int): Real frames (the rest is padding).
+            num_frames (int): ``T``.
+            labelled_idx (Sequence[int]): Indices of the labelled frames.
+
+        Returns:
+            dict: ``valid`` and ``labelled`` lists of length ``T``.
+        """
+        valid = [i < num_valid for i in range(num_frames)]
+        labelled_set = set(labelled_idx)
+        labelled = [v and i in labelled_set for i, v in enumerate(valid)]
+        return dict(valid=valid, labelled=labelled)

@@ -1,0 +1,13 @@
+# Copyright (c) mmavs contributors. All rights reserved.
+"""Clip transforms: loading, audio inputs and clip-consistent augmentation."""
+from .audio import LoadAVAudio
+from .formatting import PackAVSInputs
+from .loading import LoadAVAnnotations, LoadAVFrames
+from .transforms import (ClipPhotoMetricDistortion, ClipRandomCrop,
+                         ClipRandomFlip, ClipRandomResize, ClipResize)
+
+__all__ = [
+    'LoadAVFrames', 'LoadAVAnnotations', 'LoadAVAudio', 'ClipResize',
+    'ClipRandomResize', 'ClipRandomCrop', 'ClipRandomFlip',
+    'ClipPhotoMetricDistortion', 'PackAVSInputs'
+]

@@ -1,0 +1,217 @@
+# Copyright (c) mmavs contributors. All rights reserved.
+"""The audio input of a clip: VGGish examples, waveform windows or
+precomputed features, chosen by one argument."""
+from typing import List, Optional
+
+import numpy as np
+from mmcv.transforms import BaseTransform
+
+from mmavs.registry import TRANSFORMS
+from ..audio_utils import (VGGISH_EXAMPLE_HOP_SECONDS, VGGISH_SAMPLE_RATE,
+                           AudioFileError, centre_crop_or_tile, clap_quantize,
+                           fit_length, load_audio, load_audio_feature,
+                           pan_to_stereo, waveform_to_vggish_examples,
+                           waveform_windows)
+
+REPRESENTATIONS = ('vggish', 'waveform', 'feature')
+
+
+@TRANSFORMS.register_module()
+class LoadAVAudio(BaseTransform):
+    """Load the audio of a clip as one input row per frame.
+
+    ``representation`` selects the input of the audio backbone:
+
+    - ``'vggish'``: VGGish log-mel examples ``[T, k, 96, 64]`` (``k = 1``
+      for one example per video second; ``k = round(s / 0.96)`` for ``s``
+      seconds per frame, e.g. 3 for VPO). The file is read, averaged to
+      mono, resampled to 16 kHz with ``res_type`` (``'kaiser_best'`` =
+      reference) and turned into examples by
+      :func:`~mmavs.datasets.audio_utils.waveform_to_vggish_examples`.
+    - ``'waveform'``: waveform windows ``[T, L]`` (``[T, 2, L]`` for stereo
+      VPO) at ``sample_rate`` (48 kHz for HTSAT/CLAP), one window of
+      ``s`` seconds per frame, a partial last window repeat-padded as CLAP
+      does; ``max_len`` then fills each window to ``max_len`` samples
+      (480000 = CLAP's 10 s input) and ``quantize`` applies CLAP's int16
+      round trip.
+    - ``'feature'``: a precomputed file (``audio_feat_path``): the official
+      ``audio_log_mel/*.pkl`` ``[5, 1, 96, 64]`` or per-second embeddings
+      ``.npy`` ``[T, D]``.
+
+    Length policy: ``s`` comes from ``audio_seconds_per_frame`` in results
+    (default 1 s). The valid frames of a clip need ``n_valid * k`` examples /
+    windows; a shorter track is padded by repeating its last example /
+    window (``pad_mode='repeat'``, the AVSBench preprocessing) or with zeros
+    (``'zero'``, the AVSS loader); a longer one is trimmed. Padding frames
+    (``valid=False``) get zeros. VPO items carry ``audio_crop_seconds``:
+    each source is first centre-cropped (tiled when shorter) to that length;
+    several ``audio_path`` entries are summed, after panning by
+    ``audio_pan`` when present (stereo).
+
+    Required Keys:
+
+    - audio_path (str | list[str]) or audio_feat_path (str)
+    - num_frames (int), valid (list[bool]), clip_id (str)
+    - audio_seconds_per_frame, audio_crop_seconds, audio_pan (optional)
+
+    Added Keys:
+
+    - audio (np.ndarray): float32 ``[T, ...]``
+    - audio_representation (str)
+    - audio_sample_rate (int, for ``'vggish'`` and ``'waveform'``)
+
+    Args:
+        representation (str): ``'vggish'``, ``'waveform'`` or
+            ``'feature'``. Defaults to ``'vggish'``.
+        sample_rate (int, optional): Waveform rate; ``None`` = 16000 for
+            ``'vggish'`` (fixed) and 48000 for ``'waveform'``.
+        res_type (str): Resampler of ``librosa.resample``. Defaults to
+            ``'kaiser_best'`` (the VGGish reference); e.g. ``'soxr_hq'`` is
+            faster but changes the log-mel.
+        pad_mode (str): ``'repeat'`` or ``'zero'``. Defaults to 'repeat'.
+        max_len (int, optional): ``'waveform'`` only: final window length.
+        filling (str): ``'waveform'`` only: how a short window is filled
+            (``'repeatpad'``, ``'repeat'``, ``'pad'``). Defaults to
+            ``'repeatpad'``.
+        quantize (bool): ``'waveform'`` only: CLAP's int16 round trip.
+            Defaults to False.
+    """
+
+    def __init__(self,
+                 representation: str = 'vggish',
+                 sample_rate: Optional[int] = None,
+                 res_type: str = 'kaiser_best',
+                 pad_mode: str = 'repeat',
+                 max_len: Optional[int] = None,
+                 filling: str = 'repeatpad',
+                 quantize: bool = False) -> None:
+        if representation not in REPRESENTATIONS:
+            raise ValueError(f'representation must be one of '
+                             f'{REPRESENTATIONS}, got {representation!r}')
+        if pad_mode not in ('repeat', 'zero'):
+            raise ValueError(f"pad_mode must be 'repeat' or 'zero', got "
+                             f'{pad_mode!r}')
+        if representation == 'vggish':
+            if sample_rate not in (None, VGGISH_SAMPLE_RATE):
+                raise ValueError('VGGish examples are computed at 16000 Hz; '
+                                 f'got sample_rate={sample_rate}')
+            sample_rate = VGGISH_SAMPLE_RATE
+        elif representation == 'waveform' and sample_rate is None:
+            sample_rate = 48000
+        self.representation = representation
+        self.sample_rate = sample_rate
+        self.res_type = res_type
+        self.pad_mode = pad_mode
+        self.max_len = max_len
+        self.filling = filling
+        self.quantize = quantize
+
+    # ------------------------------------------------------------------
+    def _mixture(self, results: dict, sample_rate: int,
+                 res_type: str) -> np.ndarray:
+        """Load, crop, pan and sum the clip's audio sources."""
+        paths = results['audio_path']
+        paths = [paths] if isinstance(paths, str) else list(paths)
+        if not paths:
+            raise AudioFileError(
+                f'clip {results.get("clip_id", "?")}: empty audio_path list')
+        pans = results.get('audio_pan')
+        if pans is not None and len(pans) != len(paths):
+            raise ValueError(f'clip {results.get("clip_id", "?")}: '
+                             f'{len(pans)} audio_pan values for '
+                             f'{len(paths)} audio files')
+        crop = results.get('audio_crop_seconds')
+        mix = None
+        for i, path in enumerate(paths):
+            wave, _ = load_audio(
+                path, sample_rate=sample_rate, mono=True, res_type=res_type)
+            if crop:
+                wave = centre_crop_or_tile(wave,
+                                           int(round(crop * sample_rate)))
+            if pans is not None:
+                wave = pan_to_stereo(wave, float(pans[i]))
+            if mix is not None and mix.shape[-1] != wave.shape[-1]:
+                raise ValueError(
+                    f'clip {results.get("clip_id", "?")}: audio {path} has '
+                    f'{wave.shape[-1]} samples, expected {mix.shape[-1]} '
+                    'like the other sources (set audio_crop_seconds to mix '
+                    'sources of different lengths)')
+            mix = wave if mix is None else mix + wave
+        return mix
+
+    def _vggish(self, results: dict, seconds: float,
+                num_valid: int) -> np.ndarray:
+        if results.get('audio_pan') is not None:
+            raise ValueError(
+                f'clip {results.get("clip_id", "?")}: VGGish examples are '
+                'mono; stereo (audio_pan) needs representation="waveform"')
+        wave = self._mixture(results, VGGISH_SAMPLE_RATE, self.res_type)
+        source = results['audio_path']
+        examples = waveform_to_vggish_examples(
+            wave, VGGISH_SAMPLE_RATE, source=str(source))
+        per_frame = max(1, int(round(seconds / VGGISH_EXAMPLE_HOP_SECONDS)))
+        examples = fit_length(examples, num_valid * per_frame, self.pad_mode)
+        return examples.reshape(num_valid, per_frame, *examples.shape[1:])
+
+    def _waveform(self, results: dict, seconds: float,
+                  num_valid: int) -> np.ndarray:
+        wave = self._mixture(results, self.sample_rate, self.res_type)
+        windows = waveform_windows(
+            wave,
+            self.sample_rate,
+            num_valid,
+            window_seconds=seconds,
+            max_len=self.max_len,
+            filling=self.filling,
+            pad_mode=self.pad_mode)
+        if self.quantize:
+            windows = clap_quantize(windows)
+        return windows.astype(np.float32)
+
+    def _feature(self, results: dict, num_valid: int) -> np.ndarray:
+        if 'audio_feat_path' not in results:
+            raise KeyError(f'clip {results.get("clip_id", "?")}: '
+                           'representation="feature" needs audio_feat_path')
+        feat = load_audio_feature(results['audio_feat_path'])
+        return fit_length(feat, num_valid, self.pad_mode)
+
+    def transform(self, results: dict) -> dict:
+        """Load the audio input.
+
+        Args:
+            results (dict): The clip dict.
+
+        Returns:
+            dict: ``results`` with ``audio`` and its metadata.
+        """
+        num_frames = int(results['num_frames'])
+        valid: List[bool] = list(results.get('valid', [True] * num_frames))
+        num_valid = int(sum(valid))
+        if num_valid == 0:
+            raise ValueError(f'clip {results.get("clip_id", "?")} has no '
+                             'valid frame')
+        if self.representation == 'feature':
+            rows = self._feature(results, num_valid)
+        else:
+            if 'audio_path' not in results:
+                raise KeyError(
+                    f'clip {results.get("clip_id", "?")}: representation='
+                    f'{self.representation!r} needs audio_path')
+            seconds = float(results.get('audio_seconds_per_frame', 1.0))
+            if self.representation == 'vggish':
+                rows = self._vggish(results, seconds, num_valid)
+            else:
+                rows = self._waveform(results, seconds, num_valid)
+            results['audio_sample_rate'] = self.sample_rate
+        audio = np.zeros((num_frames, ) + rows.shape[1:], np.float32)
+        audio[np.asarray(valid, dtype=bool)] = rows
+        results['audio'] = audio
+        results['audio_representation'] = self.representation
+        return results
+
+    def __repr__(self) -> str:
+        return (f'{self.__class__.__name__}(representation='
+                f"'{self.representation}', sample_rate={self.sample_rate}, "
+                f"res_type='{self.res_type}', pad_mode='{self.pad_mode}', "
+                f'max_len={self.max_len}, filling={self.filling!r}, '
+                f'quantize={self.quantize})')

@@ -1,0 +1,148 @@
+# Copyright (c) mmavs contributors. All rights reserved.
+"""RobustAVSMetric: per-condition AVSBench scores, FPR and global scores."""
+import logging
+
+import pytest
+import torch
+from mmengine.logging import MMLogger
+
+from mmavs.evaluation.functional import harmonic_global
+from mmavs.evaluation.metrics import AVSMetric, RobustAVSMetric
+from mmavs.registry import METRICS
+
+T, H, W = 3, 8, 8
+CONDITIONS = ['positive', 'silence', 'noise', 'offscreen', 'unseen']
+
+
+def make_dataset(clips_per_condition=3, seed=0):
+    """Clips interleaved over conditions; negatives share the positive
+    clips' frames and masks (the visual object's mask), but the logits
+    differ."""
+    g = torch.Generator().manual_seed(seed)
+    masks = (torch.rand(clips_per_condition, T, H, W, generator=g)
+             > 0.6).long()
+    samples = []
+    for v in range(clips_per_condition):
+        for k, cond in enumerate(CONDITIONS):
+            scale = 4.0 if cond == 'positive' else 1.0
+            logits = torch.randn(T, H, W, generator=g) * scale - k * 0.3
+            for t in range(T):
+                samples.append(
+                    dict(
+                        seg_logits=dict(data=logits[t][None]),
+                        gt_sem_seg=dict(data=masks[v, t][None]),
+                        clip_id=f'v{v}',
+                        frame_idx=t,
+                        num_frames=T,
+                        category='dog',
+                        audio_condition=cond,
+                        img_path=f'v{v}/{t}.png'))
+    return samples
+
+
+def run(metric, samples, batch_clips=2):
+    step = batch_clips * T
+    for start in range(0, len(samples), step):
+        metric.process(None, samples[start:start + step])
+    return metric.evaluate(len(samples) // T)
+
+
+def of_condition(samples, cond):
+    return [s for s in samples if s['audio_condition'] == cond]
+
+
+@pytest.mark.parametrize('mode', ['frame', 'avsbench', 'dataset'])
+def test_per_condition_equals_separate_runs(mode):
+    samples = make_dataset()
+    out = run(METRICS.build(dict(type='RobustAVSMetric', mode=mode)), samples)
+    for cond in CONDITIONS:
+        # the official robust test runs each condition on its own
+        sep = run(AVSMetric(mode=mode), of_condition(samples, cond))
+        assert out[f'{cond}/mIoU@{mode}'] == pytest.approx(
+            sep[f'J@{mode}'], abs=1e-12)
+        assert out[f'{cond}/F@{mode}'] == pytest.approx(
+            sep[f'F@{mode}'], abs=1e-12)
+
+
+def test_fpr_and_global_metrics():
+    samples = make_dataset()
+    out = run(RobustAVSMetric(), samples)
+    fpr = {}
+    for cond in CONDITIONS:
+        frames = of_condition(samples, cond)
+        rates = [(torch.sigmoid(s['seg_logits']['data']) > 0.5).float().mean()
+                 for s in frames]
+        fpr[cond] = torch.stack(rates).double().mean().item()
+        assert out[f'{cond}/FPR@frame'] == pytest.approx(fpr[cond])
+    negatives = ['silence', 'noise', 'offscreen']
+    assert out['G-mIoU@frame'] == pytest.approx(
+        harmonic_global(out['positive/mIoU@frame'],
+                        [out[f'{c}/mIoU@frame'] for c in negatives]))
+    assert out['G-F@frame'] == pytest.approx(
+        harmonic_global(out['positive/F@frame'],
+                        [out[f'{c}/F@frame'] for c in negatives]))
+    # equal frame counts per condition: pooled mean == mean of conditions
+    assert out['G-FPR@frame'] == pytest.approx(
+        sum(fpr[c] for c in negatives) / 3)
+    # 'unseen' is reported but not part of the global metrics by default
+    assert 'unseen/mIoU@frame' in out
+    every = run(RobustAVSMetric(global_negatives=None), samples)
+    assert every['G-FPR@frame'] == pytest.approx(
+        sum(fpr[c] for c in negatives + ['unseen']) / 4)
+
+
+def test_paper_anchor_through_formula():
+    """Paper Table 2, AVSBench on Robust-S4: G-mIoU 35.03, G-F 21.48."""
+    g = harmonic_global(0.787, [0.766, 0.776, 0.782])
+    assert f'{100 * g:.3f}'.startswith('35.03')
+    assert abs(100 * harmonic_global(0.879, [0.871, 0.880, 0.882]) -
+               21.479) < 0.01
+
+
+def test_table_and_missing_conditions():
+    samples = [
+        s for s in make_dataset()
+        if s['audio_condition'] in ('positive', 'silence')
+    ]
+    logger = MMLogger.get_current_instance()
+    handler = _Collect()
+    logger.addHandler(handler)
+    try:
+        out = run(RobustAVSMetric(), samples)
+    finally:
+        logger.removeHandler(handler)
+    text = '\n'.join(handler.messages)
+    assert 'positive mIoU' in text and 'silence FPR' in text
+    assert 'G-mIoU' in text
+    assert "['noise', 'offscreen'] are absent" in text
+    assert out['G-mIoU@frame'] == pytest.approx(
+        harmonic_global(out['positive/mIoU@frame'],
+                        [out['silence/mIoU@frame']]))
+    only_pos = [s for s in samples if s['audio_condition'] == 'positive']
+    out = run(RobustAVSMetric(), only_pos)
+    assert not any(k.startswith('G-') for k in out)
+
+
+def test_audio_condition_required():
+    samples = make_dataset(1)[:T]
+    for s in samples:
+        s.pop('audio_condition')
+    with pytest.raises(KeyError, match="clip_id='v0'.*audio_condition"):
+        RobustAVSMetric().process(None, samples)
+    samples = make_dataset(1)[:T]
+    samples[1]['audio_condition'] = 'noise'
+    with pytest.raises(ValueError, match='differs'):
+        RobustAVSMetric().process(None, samples)
+    with pytest.raises(ValueError):
+        RobustAVSMetric(global_negatives=('positive', ))
+
+
+class _Collect(logging.Handler):
+    """Collects the messages logged while it is attached."""
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.messages = []
+
+    def emit(self, record):
+        self.messages.append(record.getMessage())

@@ -8,7 +8,7 @@
 #    WORK_DIR/test/metrics.json and mask overlays WORK_DIR/test/<run>/vis/<clip>/<frame>.png.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-CONFIG=${1:-configs/film/film_simpleconv_1xb4-300it_synthavs-s4-64x64.py}
+CONFIG=${1:-configs/film/film_simpleconv_1xb4-300it_synthavs-ms3-64x64.py}
 WORK_DIR=${2:-work_dirs/demo}
 VENV=$(bash "$ROOT/tools/setup_env.sh")
 PY="$VENV/bin/python"

@@ -132,8 +132,8 @@ class AVSBenchS4Dataset(BaseAVDataset):
             if feat:
                 info['audio_feat_path'] = feat
             data_list.append(
-                self.check_data_info(info,
-                                     f'{self.ann_file} row {row_idx + 2}'))
+                self.check_data_info(
+                    info, f'{self.ann_file} row {row_idx + 2}', row=row))
         return data_list
 
 
@@ -218,6 +218,6 @@ class AVSBenchMS3Dataset(AVSBenchS4Dataset):
             if feat:
                 info['audio_feat_path'] = feat
             data_list.append(
-                self.check_data_info(info,
-                                     f'{self.ann_file} row {row_idx + 2}'))
+                self.check_data_info(
+                    info, f'{self.ann_file} row {row_idx + 2}', row=row))
         return data_list

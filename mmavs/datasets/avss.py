@@ -188,8 +188,8 @@ class AVSSDataset(BaseAVDataset):
                 audio_path=osp.join(clip_dir, 'audio.wav'),
                 **flags)
             data_list.append(
-                self.check_data_info(info,
-                                     f'{self.ann_file} row {row_idx + 2}'))
+                self.check_data_info(
+                    info, f'{self.ann_file} row {row_idx + 2}', row=row))
         if not data_list:
             raise DataListError(
                 f'{self.ann_file}: no clip of split {self.split!r} in '

@@ -38,6 +38,10 @@ class BaseAVDataset(BaseDataset):
         metainfo (dict, optional): Overrides of :attr:`METAINFO`.
         data_root (str): Root of the dataset download.
         data_prefix (dict): Sub-folders, relative to ``data_root``.
+        meta_columns (Sequence[str]): Extra CSV columns copied verbatim into
+            every clip dict (and, through :class:`PackAVSInputs`, into the
+            frame metainfo when listed in its ``meta_keys``), e.g.
+            ``('case',)`` for the SynthAVS case types. Defaults to ().
         **kwargs: Other arguments of :class:`mmengine.dataset.BaseDataset`
             (``pipeline``, ``test_mode``, ``lazy_init``, ``serialize_data``,
             ``indices``, ...).
@@ -59,8 +63,10 @@ class BaseAVDataset(BaseDataset):
                  metainfo: Optional[dict] = None,
                  data_root: str = '',
                  data_prefix: Optional[Dict[str, str]] = None,
+                 meta_columns: Sequence[str] = (),
                  **kwargs) -> None:
         self.split = split
+        self.meta_columns = tuple(meta_columns)
         self.num_frames = int(num_frames)
         if self.num_frames < 1:
             raise ValueError(f'num_frames must be >= 1, got {num_frames}')
@@ -136,20 +142,28 @@ class BaseAVDataset(BaseDataset):
                 f'found values {sorted(set(table[column]))}')
         return rows
 
-    def check_data_info(self, info: dict, where: str) -> dict:
+    def check_data_info(self, info: dict, where: str, row=None) -> dict:
         """Check a clip dict against the data contract.
 
         Args:
             info (dict): The clip dict.
             where (str): Where it came from (used in error messages).
+            row (Mapping, optional): The CSV row, whose :attr:`meta_columns`
+                are copied into ``info``.
 
         Returns:
-            dict: ``info`` unchanged.
+            dict: ``info`` (with the meta columns).
 
         Raises:
-            DataListError: If a key is missing or the per-frame lists do not
-                have ``num_frames`` entries.
+            DataListError: If a key or meta column is missing or the
+                per-frame lists do not have ``num_frames`` entries.
         """
+        if row is not None:
+            for column in self.meta_columns:
+                if column not in row:
+                    raise DataListError(
+                        f'{where}: meta column {column!r} is not in the CSV')
+                info[column] = str(row[column])
         missing = [k for k in self.REQUIRED_KEYS if k not in info]
         if 'audio_path' not in info and 'audio_feat_path' not in info:
             missing.append('audio_path | audio_feat_path')

@@ -235,6 +235,6 @@ class VPODataset(BaseAVDataset):
             if self.stereo:
                 info['audio_pan'] = [m[2] for m in members]
             data_list.append(
-                self.check_data_info(info,
-                                     f'{self.ann_file} row {row_idx + 2}'))
+                self.check_data_info(
+                    info, f'{self.ann_file} row {row_idx + 2}', row=first))
         return data_list

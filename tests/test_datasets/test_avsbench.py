@@ -224,3 +224,19 @@ def test_unknown_split(one_clip):
     root, _, _ = one_clip
     with pytest.raises(DataListError, match=r"split='train'.*\['val'\]"):
         _build('AVSBenchS4Dataset', root, 'train')
+
+
+def test_meta_columns_are_copied_or_named_when_missing(ms3_tree):
+    import pandas as pd
+    root, records = ms3_tree
+    csv = osp.join(root, 'Multi-sources', 'ms3_meta_data.csv')
+    table = pd.read_csv(csv, dtype=str)
+    table['case'] = [f'case{i}' for i in range(len(table))]
+    table.to_csv(csv, index=False)
+    dataset = _build('AVSBenchMS3Dataset', root, 'train',
+                     meta_columns=('case', ))
+    expected = table[table['split'] == 'train']['case'].tolist()
+    assert [dataset.get_data_info(i)['case']
+            for i in range(len(dataset))] == expected
+    with pytest.raises(DataListError, match="meta column 'scene'"):
+        _build('AVSBenchMS3Dataset', root, 'train', meta_columns=('scene', ))

@@ -303,3 +303,24 @@ def test_through_mmengine_evaluator_with_seg_data_samples():
                 batch.append(sample)
         evaluator.process(data_samples=batch, data_batch=None)
     assert evaluator.evaluate(3) == expect
+
+
+def test_breakdown_metrics_by_a_clip_key():
+    logits, masks = make_clips(4)
+    samples = frame_samples(logits, masks)
+    cases = ['lookalike', 'silence', 'lookalike', 'single']
+    for i, s in enumerate(samples):
+        s['case'] = cases[i // T]
+    metric = AVSMetric(breakdown_keys=('case', ), breakdown_metrics=True)
+    out = evaluate(metric, samples, 2)
+    # each group equals the metric computed on that group's clips alone
+    for name in ('lookalike', 'silence', 'single'):
+        keep = [i for i, c in enumerate(cases) if c == name]
+        alone = evaluate(
+            AVSMetric(category_table=False),
+            frame_samples(logits[keep], masks[keep]), 1)
+        assert out[f'case/{name}/J@frame'] == pytest.approx(alone['J@frame'])
+        assert out[f'case/{name}/F@frame'] == pytest.approx(alone['F@frame'])
+    assert 'J@frame' in out
+    assert not any(k.startswith('case/') for k in evaluate(
+        AVSMetric(breakdown_keys=('case', )), samples, 2))

@@ -9,7 +9,7 @@ import pytest
 
 from mmavs.testing import data_root_options, run_tool
 
-CONFIG = 'configs/film/film_simpleconv_1xb4-300it_synthavs-s4-64x64.py'
+CONFIG = 'configs/film/film_simpleconv_1xb4-300it_synthavs-ms3-64x64.py'
 
 pytestmark = pytest.mark.slow
 

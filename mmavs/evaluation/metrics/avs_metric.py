@@ -4,6 +4,7 @@ import logging
 from collections import OrderedDict
 from typing import Any, Dict, Hashable, List, Optional, Sequence
 
+import numpy as np
 import torch
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
@@ -67,8 +68,14 @@ class AVSMetric(BaseMetric):
         ignore_index (int): Label of unscored pixels. Defaults to 255.
         beta2 (float): beta^2 of the F-measure. Defaults to 0.3.
         num_thresholds (int): Number of F thresholds. Defaults to 255.
-        category_table (bool): Whether to log the per-category table.
-            Defaults to True.
+        category_table (bool): Whether to log a breakdown table per key of
+            ``breakdown_keys``. Defaults to True.
+        breakdown_keys (Sequence[str]): Clip metainfo keys to break the
+            results down by (frame formulas within each group). Defaults to
+            ``('category',)``; SynthAVS configs add ``'case'``.
+        breakdown_metrics (bool): Also return the breakdown as metrics,
+            ``{key}/{value}/J@{mode}`` and ``.../F@{mode}``. Defaults to
+            False.
         collect_device (str): 'cpu' or 'gpu'. Defaults to 'cpu'.
         prefix (str, optional): Prefix of the output keys.
         collect_dir (str, optional): Directory for 'cpu' collection.
@@ -81,6 +88,8 @@ class AVSMetric(BaseMetric):
                  beta2: float = BETA2,
                  num_thresholds: int = NUM_THRESHOLDS,
                  category_table: bool = True,
+                 breakdown_keys: Sequence[str] = ('category', ),
+                 breakdown_metrics: bool = False,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None,
                  collect_dir: Optional[str] = None) -> None:
@@ -98,6 +107,8 @@ class AVSMetric(BaseMetric):
         self.beta2 = beta2
         self.num_thresholds = num_thresholds
         self.category_table = category_table
+        self.breakdown_keys = tuple(breakdown_keys)
+        self.breakdown_metrics = breakdown_metrics
 
     # ------------------------------------------------------------------
     # process
@@ -109,12 +120,16 @@ class AVSMetric(BaseMetric):
             clip (Sequence[dict]): The frame samples of one clip.
 
         Returns:
-            dict: ``clip_id``, ``category`` and ``audio_condition``.
+            dict: ``clip_id``, ``category``, ``audio_condition`` and the
+            ``breakdown_keys``.
         """
-        return dict(
+        meta = dict(
             clip_id=clip_field(clip, 'clip_id', None),
             category=clip_field(clip, 'category', ''),
             audio_condition=clip_field(clip, 'audio_condition', None))
+        for key in self.breakdown_keys:
+            meta.setdefault(key, clip_field(clip, key, ''))
+        return meta
 
     def _group_stats(self, logits: Tensor, labels: Tensor,
                      samples: Sequence[dict]) -> Dict[str, Tensor]:
@@ -261,26 +276,35 @@ class AVSMetric(BaseMetric):
         metrics[f'J@{mode}'] = scores['J']
         metrics[f'F@{mode}'] = scores['F']
         metrics[f'J&F@{mode}'] = (scores['J'] + scores['F']) / 2
-        if self.category_table:
-            self._log_categories(results, stats)
+        for key in self.breakdown_keys:
+            metrics.update(self._breakdown(results, stats, key))
         return dict(metrics)
 
-    def _log_categories(self, results: Sequence[dict],
-                        stats: Dict[str, Tensor]) -> None:
-        categories = self.frame_values(results, 'category')
-        names = sorted({c or '' for c in categories})
-        if not categories or names == ['']:
-            return
+    def _breakdown(self, results: Sequence[dict], stats: Dict[str, Tensor],
+                   key: str) -> Dict[str, float]:
+        """Scores per value of a clip metainfo ``key`` (logged/returned)."""
+        values = [str(v or '') for v in self.frame_values(results, key)]
+        names = sorted(set(values))
+        if not values or names == ['']:
+            return {}
         mode = 'frame' if self.mode == 'avsbench' else self.mode
         table = PrettyTable()
-        table.field_names = ['category', 'frames', f'J@{mode}', f'F@{mode}']
+        table.field_names = [key, 'frames', f'J@{mode}', f'F@{mode}']
+        out = {}
+        values_arr = np.array(values)
         for name in names:
-            sel = torch.tensor([(c or '') == name for c in categories])
+            sel = torch.from_numpy(values_arr == name)
             s = binary_scores(select_stats(stats, sel), mode, None, self.beta2)
             table.add_row([
                 name or '(none)', s['num_frames'], f"{s['J']:.4f}",
                 f"{s['F']:.4f}"
             ])
-        print_log(
-            f'per-category results ({mode} formulas):\n' + table.get_string(),
-            logger='current')
+            if self.breakdown_metrics:
+                out[f'{key}/{name or "(none)"}/J@{mode}'] = s['J']
+                out[f'{key}/{name or "(none)"}/F@{mode}'] = s['F']
+        if self.category_table:
+            print_log(
+                f'per-{key} results ({mode} formulas):\n' +
+                table.get_string(),
+                logger='current')
+        return out

@@ -4,6 +4,8 @@ from typing import Dict, List, Optional, Sequence, Tuple, Union
 import torch
 from mmengine.structures import PixelData
 from mmseg.models.segmentors.base import BaseSegmentor
+from mmseg.models.utils import resize
+from mmseg.structures import SegDataSample
 from mmseg.utils import (ConfigType, OptConfigType, OptMultiConfig,
                          OptSampleList, SampleList)
 from torch import Tensor, nn
@@ -187,8 +189,7 @@ class AVEncoderDecoder(BaseSegmentor):
 
         Returns:
             list[SegDataSample]: B*T samples with ``seg_logits`` (raw logits
-            for multi-class heads, sigmoid probabilities for one-channel
-            heads, at ``ori_shape``) and ``pred_sem_seg``.
+            at ``ori_shape``) and ``pred_sem_seg``.
         """
         frames = inputs['frames']
         if data_samples is not None:
@@ -203,6 +204,57 @@ class AVEncoderDecoder(BaseSegmentor):
             ] * frames.shape[0]
         seg_logits = self.encode_decode(inputs, batch_img_metas)
         return self.postprocess_result(seg_logits, data_samples)
+
+    def postprocess_result(self,
+                           seg_logits: Tensor,
+                           data_samples: OptSampleList = None) -> SampleList:
+        """Undo padding/flip, resize to ``ori_shape`` and predict.
+
+        As mmseg's, except that one-channel (binary) heads keep their raw
+        logits in ``seg_logits`` (mmseg stores sigmoid probabilities there):
+        the AVS metrics apply the sigmoid themselves, as the official
+        AVSBench code does. ``pred_sem_seg`` is ``sigmoid > threshold`` for
+        one channel and the argmax otherwise.
+
+        Args:
+            seg_logits (Tensor): [N, C, H, W] logits at the padded input size.
+            data_samples (list[SegDataSample], optional): The frame samples.
+
+        Returns:
+            list[SegDataSample]: With ``seg_logits`` and ``pred_sem_seg``.
+        """
+        num_frames, channels = seg_logits.shape[:2]
+        only_prediction = data_samples is None
+        if only_prediction:
+            data_samples = [SegDataSample() for _ in range(num_frames)]
+        height, width = seg_logits.shape[2:]
+        for i, sample in enumerate(data_samples):
+            logits = seg_logits[i:i + 1]
+            if not only_prediction:
+                meta = sample.metainfo
+                left, right, top, bottom = meta.get(
+                    'img_padding_size', meta.get('padding_size', [0] * 4))
+                logits = logits[:, :, top:height - bottom, left:width - right]
+                if meta.get('flip', False):
+                    direction = meta.get('flip_direction', 'horizontal')
+                    logits = logits.flip(dims=(3, ) if direction ==
+                                         'horizontal' else (2, ))
+                logits = resize(
+                    logits,
+                    size=meta['ori_shape'],
+                    mode='bilinear',
+                    align_corners=self.align_corners,
+                    warning=False)
+            logits = logits[0]
+            if channels > 1:
+                pred = logits.argmax(dim=0, keepdim=True)
+            else:
+                pred = (logits.sigmoid() > self.decode_head.threshold).long()
+            sample.set_data(
+                dict(
+                    seg_logits=PixelData(data=logits),
+                    pred_sem_seg=PixelData(data=pred)))
+        return data_samples
 
     def _forward(self,
                  inputs: AVInputs,

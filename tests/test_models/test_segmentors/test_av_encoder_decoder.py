@@ -99,11 +99,17 @@ def test_predict_returns_per_frame_masks_at_original_size():
     with torch.no_grad():
         out = model(**data, mode='predict')
     assert len(out) == 6
+    with torch.no_grad():  # the head's logits, resized to the 30x30 frames
+        raw = torch.nn.functional.interpolate(
+            model(**data, mode='tensor'), size=(30, 30), mode='bilinear',
+            align_corners=False)
+    torch.testing.assert_close(out[0].seg_logits.data, raw[0])
     for sample in out:
         assert sample.pred_sem_seg.data.shape == (1, 30, 30)
-        probs = sample.seg_logits.data
-        assert probs.min() >= 0 and probs.max() <= 1  # sigmoid, binary
-        assert torch.equal(sample.pred_sem_seg.data.bool(), probs > 0.5)
+        logits = sample.seg_logits.data  # raw logits, not probabilities
+        assert logits.shape == (1, 30, 30)
+        assert torch.equal(sample.pred_sem_seg.data.bool(),
+                           logits.sigmoid() > 0.5)
         assert {'clip_id', 'frame_idx', 'valid', 'labelled',
                 'audio_condition'} <= set(sample.metainfo)
 
@@ -141,3 +147,22 @@ def test_neck_extras_reach_av_losses():
     loss = model(**model.data_preprocessor(_batch(num_clips=2), True),
                  mode='loss')
     assert loss['loss_probe'].item() == 6 + 3
+
+
+def test_postprocess_removes_padding_and_flip():
+    from mmseg.structures import SegDataSample
+    model = _model().eval()
+    logits = torch.arange(2 * 1 * 4 * 6, dtype=torch.float).view(2, 1, 4, 6)
+    samples = []
+    for flip in (False, True):
+        s = SegDataSample()
+        s.set_metainfo(dict(ori_shape=(3, 4), img_shape=(3, 4),
+                            padding_size=[0, 2, 0, 1], flip=flip,
+                            flip_direction='horizontal'))
+        samples.append(s)
+    out = model.postprocess_result(logits, samples)
+    torch.testing.assert_close(out[0].seg_logits.data, logits[0, :, :3, :4])
+    torch.testing.assert_close(out[1].seg_logits.data,
+                               logits[1, :, :3, :4].flip(-1))
+    assert torch.equal(out[1].pred_sem_seg.data,
+                       (logits[1, :, :3, :4].flip(-1) > 0).long())

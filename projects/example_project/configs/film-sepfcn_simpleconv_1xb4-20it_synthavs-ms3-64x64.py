@@ -1,6 +1,6 @@
 # The FiLM baseline with the project's SeparableFCNHead, which is registered
 # only through custom_imports (the project is not part of the mmavs package).
-_base_ = ['../../../configs/film/film_simpleconv_1xb4-300it_synthavs-s4-64x64.py']
+_base_ = ['../../../configs/film/film_simpleconv_1xb4-300it_synthavs-ms3-64x64.py']
 custom_imports = dict(
     imports=['projects.example_project.example_head'],
     allow_failed_imports=False)

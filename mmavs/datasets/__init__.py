@@ -4,6 +4,9 @@ from .avsbench import S4_CATEGORIES, AVSBenchMS3Dataset, AVSBenchS4Dataset
 from .avss import AVSS_CLASSES, AVSSDataset, avss_palette
 from .base_av_dataset import BaseAVDataset, DataListError
 from .collate import av_collate
+from .robust import (MS3_OBJECT_GROUPS, S4_CATEGORY_GROUPS,
+                     SYNTHAVS_CATEGORY_GROUPS, RobustAVSDataset)
+from .synth_avs import SynthAVSGenerator, ensure_synthavs, generate_synthavs
 from .transforms import *  # noqa: F401,F403
 from .vpo import VPO_CLASSES, VPO_COCO_ID_TO_NAME, VPODataset, vpo_label_map
 
@@ -11,5 +14,7 @@ __all__ = [
     'BaseAVDataset', 'DataListError', 'AVSBenchS4Dataset',
     'AVSBenchMS3Dataset', 'AVSSDataset', 'VPODataset', 'S4_CATEGORIES',
     'AVSS_CLASSES', 'VPO_CLASSES', 'VPO_COCO_ID_TO_NAME', 'avss_palette',
-    'vpo_label_map', 'av_collate'
+    'vpo_label_map', 'av_collate', 'RobustAVSDataset', 'S4_CATEGORY_GROUPS',
+    'MS3_OBJECT_GROUPS', 'SYNTHAVS_CATEGORY_GROUPS', 'SynthAVSGenerator',
+    'ensure_synthavs', 'generate_synthavs'
 ]

@@ -26,3 +26,6 @@ __all__ += ['data_root_options', 'run_tool', 'tool_env']
 from .synthetic_inputs import audio_input_shape, synthetic_av_batch
 
 __all__ += ['audio_input_shape', 'synthetic_av_batch']
+from .distributed_metric import evaluate_metrics_distributed, sampler_indices
+
+__all__ += ['evaluate_metrics_distributed', 'sampler_indices']

@@ -5,7 +5,8 @@
 # per-stage ASPP (sum of 3x3 convs, dilation 3/6/12/18, 256 ch), TPAVI at all
 # four stages (audio-visual), FPN-like fusion decoder, frozen VGGish.
 # Pretrained weights (local files, see tools/model_converters/):
-#   pretrain/pvt_v2_b5_timm.pth   avsbench2mmavs.py --pvt-imagenet pvt_v2_b5.pth
+#   pretrain/pvt_v2_b5_timm.pth   avsbench2mmavs.py --pvt-imagenet \
+#                                     pvt_v2_b5.pth OUT
 #   pretrain/vggish_mmavs.pth     vggish2mmavs.py vggish-10086976.pth
 data_preprocessor = dict(
     type='AVDataPreprocessor',

@@ -1,4 +1,6 @@
 # Copyright (c) mmavs contributors. All rights reserved.
+from .ama_neck import AMANeck
 from .audio_film_neck import AudioFiLMNeck
+from .tpavi_neck import TPAVINeck
 
-__all__ = ['AudioFiLMNeck']
+__all__ = ['AMANeck', 'AudioFiLMNeck', 'TPAVINeck']

@@ -35,7 +35,11 @@ class AVEncoderDecoder(BaseSegmentor):
     5. ``av_losses``: modules called as ``loss(extras, audio_feat,
        data_samples)`` that return a dict of ``loss_*`` terms. ``extras``
        always holds ``backbone_feats`` (the visual backbone's multi-scale
-       features) and ``num_frames``, plus what the neck returned.
+       features) and ``num_frames``, plus what the neck returned. Losses
+       that need the predicted masks read the per-frame training logits a
+       head attaches to the data samples (field ``train_seg_logits``, see
+       :class:`TPAVIHead`), since the audio-visual losses run after the
+       head's loss.
 
     Frames whose metainfo says ``valid=False`` (padding) or
     ``labelled=False`` (no ground truth for training, e.g. S4 train frames

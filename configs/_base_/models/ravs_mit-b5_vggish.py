@@ -1,0 +1,104 @@
+# RAVS (audio-guided modality alignment + uncertainty estimation) with a
+# MiT-B5 visual encoder and a frozen VGGish audio encoder, binary task
+# (S4/MS3) by default. See configs/ravs/README.md for every choice made
+# where the paper is silent.
+# - AMA (AMANeck): SGSM on the 1/4, 1/8, 1/16 maps (MiT-B5 stages 0-2,
+#   64/128/320 channels) with [14, 7, 5] DPC-KNN groups (k = 5), 2 group
+#   decoder layers per stage, MiT-B5's head counts (1, 2, 5); the 1/32 map
+#   goes to the decoder unchanged.
+# - CST (InfoNCEGroupLoss) on the last AMA stage: tau = 0.1,
+#   epsilon_a = 0.5, lambda_csl = 0.1.
+# - UE decoder (UncertaintyHead): SegFormer-B5 MLP fusion (768 channels),
+#   temporal multi-head attention over the clip's frames, mask head +
+#   Dirichlet uncertainty head; lambda_seg = 1 on BCE + Dice + IoU;
+#   evidential loss (Sensoy et al. 2018) trains the Dirichlet parameters.
+# Pretrained weights (local files):
+#   pretrain/mit_b5.pth        NVlabs mit_b5.pth converted with mmseg's
+#                              tools/model_converters/mit2mmseg.py
+#   pretrain/vggish_mmavs.pth  tools/model_converters/vggish2mmavs.py
+data_preprocessor = dict(
+    type='AVDataPreprocessor',
+    mean=[123.675, 116.28, 103.53],
+    std=[58.395, 57.12, 57.375],
+    size_divisor=32,
+    pad_val=0,
+    seg_pad_val=255)
+model = dict(
+    type='AVEncoderDecoder',
+    data_preprocessor=data_preprocessor,
+    backbone=dict(
+        type='MixVisionTransformer',
+        in_channels=3,
+        embed_dims=64,
+        num_stages=4,
+        num_layers=[3, 6, 40, 3],
+        num_heads=[1, 2, 5, 8],
+        patch_sizes=[7, 3, 3, 3],
+        sr_ratios=[8, 4, 2, 1],
+        out_indices=(0, 1, 2, 3),
+        mlp_ratio=4,
+        qkv_bias=True,
+        drop_rate=0.0,
+        attn_drop_rate=0.0,
+        drop_path_rate=0.1,
+        init_cfg=dict(type='Pretrained', checkpoint='pretrain/mit_b5.pth')),
+    audio_backbone=dict(
+        type='VGGish',
+        frozen=True,
+        init_cfg=dict(
+            type='Pretrained', checkpoint='pretrain/vggish_mmavs.pth')),
+    neck=dict(
+        type='AMANeck',
+        in_channels=(64, 128, 320, 512),
+        audio_channels=128,
+        ama_stages=(0, 1, 2),
+        num_groups=(14, 7, 5),
+        num_heads=(1, 2, 5),
+        num_layers=2,
+        ffn_ratio=4,
+        k=5,
+        use_sgsm=True,
+        group_mask=False,
+        dpc_assign='nearest_center'),
+    decode_head=dict(
+        type='UncertaintyHead',
+        in_channels=(64, 128, 320, 512),
+        channels=768,
+        temporal_heads=8,
+        use_temporal_attn=True,
+        use_uncertainty=True,
+        alpha_offset=1.0,
+        eps=1e-6,
+        seg_loss_on='mask',
+        # clip length when the frame metainfo does not give it (tensor
+        # mode); the data samples' num_frames takes precedence
+        num_frames=5,
+        dropout_ratio=0.1,
+        num_classes=2,
+        out_channels=1,
+        threshold=0.5,
+        align_corners=False,
+        loss_decode=[
+            dict(
+                type='CrossEntropyLoss',
+                use_sigmoid=True,
+                avg_non_ignore=True,
+                loss_weight=1.0),
+            dict(type='SoftDiceLoss', loss_weight=1.0),
+            dict(type='IoULoss', loss_weight=1.0),
+        ],
+        # lambda_t reaches 1 after 2000 updates (about 10 S4 epochs at
+        # 8 x 2 clips, Sensoy et al. anneal over 10 epochs)
+        loss_evidential=dict(
+            type='EvidentialLoss', annealing_steps=2000, loss_weight=1.0)),
+    av_losses=[
+        dict(
+            type='InfoNCEGroupLoss',
+            stage=-1,
+            temperature=0.1,
+            sharpness=10.0,
+            threshold=0.5,
+            loss_weight=0.1)
+    ],
+    train_cfg=dict(),
+    test_cfg=dict(mode='whole'))

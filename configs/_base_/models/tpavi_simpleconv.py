@@ -1,0 +1,26 @@
+# A CPU-sized TPAVI for SynthAVS (64x64, T=5): the official structure
+# (per-stage ASPP, TPAVI at every stage over the clip's frames, fusion
+# decoder, sigmoid BCE) with small widths. SimpleConvNet gives 5 stride-2
+# stages; the last four (strides 4..32, as in ResNet/PVT) feed the neck. The
+# audio backbone is a trainable MLP over the VGGish log-mel examples (no
+# pretrained VGGish offline).
+_base_ = './tpavi_pvt-v2-b5.py'
+model = dict(
+    backbone=dict(
+        _delete_=True,
+        type='SimpleConvNet',
+        channels=(8, 16, 32, 64, 128),
+        depth=1),
+    audio_backbone=dict(
+        _delete_=True,
+        type='AudioMLP',
+        in_features=96 * 64,
+        hidden=(128, ),
+        out_features=128),
+    neck=dict(
+        in_channels=(16, 32, 64, 128),
+        in_index=(1, 2, 3, 4),
+        channels=32,
+        audio_channels=128),
+    decode_head=dict(
+        in_channels=(32, 32, 32, 32), channels=8, mid_channels=16))

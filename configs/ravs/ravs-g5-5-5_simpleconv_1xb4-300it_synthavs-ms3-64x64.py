@@ -1,0 +1,4 @@
+# Tiny ablation (paper Table 4) on SynthAVS MS3: group numbers
+# [5, 5, 5] (16x16, 8x8, 4x4 token maps).
+_base_ = './ravs_simpleconv_1xb4-300it_synthavs-ms3-64x64.py'
+model = dict(neck=dict(num_groups=(5, 5, 5)))

@@ -1,0 +1,3 @@
+# Tiny ratio study: 30% negative pairs + similarity BCE.
+_base_ = ['./robust-tpavi_simpleconv_1xb4-300it_synthavs-s4-64x64.py']
+train_dataloader = dict(dataset=dict(negative_ratio=0.30))

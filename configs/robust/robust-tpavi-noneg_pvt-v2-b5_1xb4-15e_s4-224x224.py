@@ -1,0 +1,7 @@
+# Ablation (paper Tables 3/4, row 1): the TPAVI baseline trained without
+# negative pairs and without the similarity BCE (0% negatives), evaluated on
+# AVSBench-Robust (s4). Same as the plain TPAVI training; the wrapper with
+# negative_ratio=0 only marks every sample as a positive pair.
+_base_ = ['./robust-tpavi_pvt-v2-b5_1xb4-15e_s4-224x224.py']
+model = dict(av_losses=[])
+train_dataloader = dict(dataset=dict(negative_ratio=0.0))

@@ -1,0 +1,41 @@
+# TPAVI + ResNet-50 on AVSBench-Object MS3 (official avs_ms3/train.sh: batch 4,
+# Adam 1e-4, 30 epochs, TPAVI at stages 0-3, BCE on all 5 frames plus the
+# audio-visual matching loss LAVM (--masked_av_flag --masked_av_stages 0 1 2 3
+# --lambda_1 0.5 --kl_flag): KL(softmax(audio) || softmax(mask-pooled
+# visual)) per stage on the TPAVI outputs, the mask being the sigmoid of the
+# average-pooled *predicted* logits, features not normalised, summed over
+# frames (reduction='sum'). The paper's variant (ground-truth masks) is
+# AVMKLLoss(mask_source='gt').
+# Initialise from a trained S4 model (official --load_s4_params) with
+#   load_from = 'work_dirs/tpavi_r50_1xb4-15e_s4-224x224/best.pth'
+_base_ = [
+    '../_base_/models/tpavi_r50.py',
+    '../_base_/datasets/avsbench_ms3.py',
+    '../_base_/default_runtime.py',
+    '../_base_/schedules/schedule_adam_1e-4_30e.py',
+]
+model = dict(av_losses=[
+    dict(
+        type='AVMKLLoss',
+        stages=(0, 1, 2, 3),
+        loss_weight=0.5,
+        mask_source='pred',
+        pooling='avg',
+        threshold=False,
+        norm_feat=False,
+        reduction='sum')
+])
+official_train_pipeline = [
+    dict(type='LoadAVFrames'),
+    dict(type='LoadAVAnnotations'),
+    dict(type='LoadAVAudio', representation='vggish'),
+    dict(type='ClipResize', scale=(224, 224), keep_ratio=False),
+    dict(type='PackAVSInputs'),
+]
+# epoch-based training needs a finite sampler
+train_dataloader = dict(
+    batch_size=4,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(pipeline=official_train_pipeline))
+load_from = None
+log_processor = dict(by_epoch=True)

@@ -1,0 +1,293 @@
+# Copyright (c) mmavs contributors. All rights reserved.
+from typing import List, Optional, Sequence, Tuple
+
+import torch
+import torch.nn.functional as F
+from mmcv.cnn import ConvModule
+from mmseg.models.decode_heads.decode_head import BaseDecodeHead
+from mmseg.models.utils import resize
+from mmseg.utils import ConfigType, SampleList
+from torch import Tensor, nn
+
+from mmavs.registry import MODELS
+
+
+def dirichlet_variance(alpha: Tensor, dim: int = 1) -> Tensor:
+    """Per-class variance of a Dirichlet distribution.
+
+    ``delta_c = alpha_c (S - alpha_c) / (S^2 (S + 1))``, ``S = sum_c
+    alpha_c`` (RAVS Eq. 10).
+
+    Args:
+        alpha (Tensor): Dirichlet parameters (> 0), classes along ``dim``.
+        dim (int): Class dimension. Defaults to 1.
+
+    Returns:
+        Tensor: variances, same shape as ``alpha``.
+    """
+    s = alpha.sum(dim, keepdim=True)
+    if alpha.shape[dim] == 2:
+        # S - alpha_c is the other parameter: use the product so that both
+        # classes get bit-identical values (a Beta's variance is symmetric)
+        prod = alpha.prod(dim, keepdim=True)
+        return (prod / (s * s * (s + 1))).expand_as(alpha)
+    return alpha * (s - alpha) / (s * s * (s + 1))
+
+
+def minmax_per_frame(x: Tensor) -> Tensor:
+    """Scale each frame of [N, ...] linearly to [0, 1] over all its values.
+
+    A constant frame becomes all zeros.
+    """
+    flat = x.flatten(1)
+    lo = flat.amin(1).view(-1, *([1] * (x.dim() - 1)))
+    hi = flat.amax(1).view(-1, *([1] * (x.dim() - 1)))
+    return (x - lo) / (hi - lo).clamp_min(torch.finfo(x.dtype).tiny)
+
+
+@MODELS.register_module()
+class UncertaintyHead(BaseDecodeHead):
+    """RAVS decoder with temporal attention and uncertainty estimation (UE).
+
+    1. SegFormer-style all-MLP fusion: every stage goes through a 1x1
+       ConvModule to ``channels``, is resized to the first stage (1/4) and
+       the concatenation is fused by a 1x1 ConvModule.
+    2. Temporal multi-head attention: at every position, the T frames of a
+       clip attend to each other (sequence T, width ``channels``; residual
+       and LayerNorm; no temporal position encoding — the paper gives
+       none). T is read from ``num_frames`` in the frame metainfo.
+    3. Mask head: the classifier ``conv_seg`` gives the logits ``m``.
+    4. Uncertainty head (``use_uncertainty=True``): 3x3 ConvModule + 1x1
+       conv to K logits; ``alpha = softplus(logits) + alpha_offset`` are
+       Dirichlet parameters (K = num_classes for semantic tasks, K = 2
+       background/foreground for a one-channel binary head);
+       ``delta = dirichlet_variance(alpha)`` is scaled linearly to [0, 1]
+       per frame (over classes and pixels) and the final scores are
+       ``Y_c = sigma(m)_c / (delta_c + eps)`` (softmax for semantic tasks,
+       ``(1 - sigmoid(m), sigmoid(m))`` for binary ones).
+
+    Output (what ``predict`` returns and the segmentor post-processes):
+    semantic: ``log(Y / sum_c Y)`` (argmax = argmax Y); binary: one logit,
+    ``logit(Y_fg / (Y_bg + Y_fg))`` (sigmoid = normalised final foreground
+    score, so ``threshold`` applies to it). Note: the variance of a
+    two-class Dirichlet (a Beta) is the same for both classes, so for
+    binary tasks ``Y_fg / (Y_bg + Y_fg) = sigmoid(m)``: UE leaves binary
+    predictions unchanged and acts only through its training loss on the
+    shared features. With ``use_uncertainty=False`` the output is ``m``.
+
+    Training (the paper does not say how alpha is trained): the
+    segmentation losses ``loss_decode`` (CE/BCE + Dice + IoU in the RAVS
+    configs) apply to ``m`` (``seg_loss_on='mask'``, default) or to the
+    final output (``'final'``), and ``loss_evidential`` (default
+    :class:`EvidentialLoss`, Sensoy et al. 2018 with KL annealing) to alpha
+    resized to the label size. Unlabelled/padding frames (label = ignore
+    index) count in no loss.
+
+    Args:
+        in_channels (Sequence[int]): Channels of the input stages.
+        channels (int): Fusion width (SegFormer-B5: 768). Defaults to 256.
+        temporal_heads (int): Heads of the temporal attention. Defaults
+            to 8.
+        use_temporal_attn (bool): Defaults to True.
+        use_uncertainty (bool): UE on/off (ablation). Defaults to True.
+        uncertainty_channels (int, optional): Hidden width of the
+            uncertainty head (``channels`` if None).
+        alpha_offset (float): Added to softplus (1: alpha = evidence + 1,
+            Sensoy et al.; the paper uses softplus alone, i.e. 0).
+            Defaults to 1.0.
+        eps (float): epsilon of Eq. 11 (garbled in the paper text: "1 x
+            10^-?"). Defaults to 1e-6.
+        seg_loss_on (str): ``'mask'`` or ``'final'``. Defaults to 'mask'.
+        num_frames (int, optional): T when the metainfo does not give it
+            (``forward`` without metas, e.g. tensor mode).
+        loss_evidential (dict): Evidential loss config.
+        interpolate_mode (str): Resize mode of the fusion. Defaults to
+            'bilinear'.
+        **kwargs: :class:`BaseDecodeHead` arguments.
+    """
+
+    def __init__(self,
+                 in_channels: Sequence[int] = (64, 128, 320, 512),
+                 channels: int = 256,
+                 temporal_heads: int = 8,
+                 use_temporal_attn: bool = True,
+                 use_uncertainty: bool = True,
+                 uncertainty_channels: Optional[int] = None,
+                 alpha_offset: float = 1.0,
+                 eps: float = 1e-6,
+                 seg_loss_on: str = 'mask',
+                 num_frames: Optional[int] = None,
+                 loss_evidential: ConfigType = dict(type='EvidentialLoss'),
+                 interpolate_mode: str = 'bilinear',
+                 **kwargs) -> None:
+        kwargs.setdefault('in_index', list(range(len(in_channels))))
+        kwargs.setdefault('input_transform', 'multiple_select')
+        kwargs.setdefault('norm_cfg', dict(type='BN', requires_grad=True))
+        super().__init__(
+            in_channels=list(in_channels), channels=channels, **kwargs)
+        if seg_loss_on not in ('mask', 'final'):
+            raise ValueError(f"UncertaintyHead: seg_loss_on={seg_loss_on!r},"
+                             " expected 'mask' or 'final'")
+        if alpha_offset < 0 or eps <= 0:
+            raise ValueError('UncertaintyHead: alpha_offset must be >= 0 and '
+                             f'eps > 0, got {alpha_offset}, {eps}')
+        self.interpolate_mode = interpolate_mode
+        self.convs = nn.ModuleList([
+            ConvModule(
+                c, channels, 1, norm_cfg=self.norm_cfg, act_cfg=self.act_cfg)
+            for c in self.in_channels
+        ])
+        self.fusion_conv = ConvModule(
+            channels * len(self.in_channels),
+            channels,
+            1,
+            norm_cfg=self.norm_cfg,
+            act_cfg=self.act_cfg)
+        self.use_temporal_attn = use_temporal_attn
+        if use_temporal_attn:
+            self.temporal_attn = nn.MultiheadAttention(
+                channels, temporal_heads, batch_first=True)
+            self.temporal_norm = nn.LayerNorm(channels)
+        self.use_uncertainty = use_uncertainty
+        self.alpha_offset = alpha_offset
+        self.eps = eps
+        self.seg_loss_on = seg_loss_on
+        self.num_frames = num_frames
+        self.num_evidence = self.out_channels if self.out_channels > 1 else 2
+        if use_uncertainty:
+            hidden = uncertainty_channels or channels
+            self.uncertainty_head = nn.Sequential(
+                ConvModule(
+                    channels,
+                    hidden,
+                    3,
+                    padding=1,
+                    norm_cfg=self.norm_cfg,
+                    act_cfg=self.act_cfg),
+                nn.Conv2d(hidden, self.num_evidence, 1))
+            self.loss_evidential = MODELS.build(loss_evidential)
+
+    # ------------------------------------------------------------------
+    def _resolve_num_frames(self,
+                            metas: Optional[List[dict]],
+                            batch: int,
+                            num: Optional[int] = None) -> int:
+        if num is None and metas:
+            num = metas[0].get('num_frames')
+        if num is None:
+            num = self.num_frames
+        if num is None:
+            raise ValueError(
+                'UncertaintyHead needs the clip length: num_frames in the '
+                'frame metainfo, or num_frames in the head config')
+        if batch % num:
+            raise ValueError(f'UncertaintyHead: {batch} frames is not a '
+                             f'multiple of num_frames={num}')
+        return int(num)
+
+    def _temporal(self, x: Tensor, num_frames: int) -> Tensor:
+        n, c, h, w = x.shape
+        b = n // num_frames
+        seq = x.view(b, num_frames, c, h, w).permute(0, 3, 4, 1, 2)
+        seq = seq.reshape(b * h * w, num_frames, c)
+        att = self.temporal_attn(seq, seq, seq, need_weights=False)[0]
+        seq = self.temporal_norm(seq + att)
+        seq = seq.view(b, h, w, num_frames, c).permute(0, 3, 4, 1, 2)
+        return seq.reshape(n, c, h, w)
+
+    def decode(self, inputs: List[Tensor],
+               num_frames: int) -> Tuple[Tensor, Optional[Tensor]]:
+        """Mask logits and uncertainty logits.
+
+        Args:
+            inputs (list[Tensor]): Neck stages [B*T, C_i, H_i, W_i].
+            num_frames (int): T.
+
+        Returns:
+            tuple: ``m`` [B*T, out_channels, H_0, W_0] and the uncertainty
+            logits [B*T, K, H_0, W_0] (None without UE).
+        """
+        feats = self._transform_inputs(inputs)
+        size = feats[0].shape[2:]
+        outs = [
+            resize(
+                conv(f),
+                size=size,
+                mode=self.interpolate_mode,
+                align_corners=self.align_corners)
+            for conv, f in zip(self.convs, feats)
+        ]
+        x = self.fusion_conv(torch.cat(outs, dim=1))
+        if self.use_temporal_attn:
+            x = self._temporal(x, num_frames)
+        m = self.cls_seg(x)
+        u = self.uncertainty_head(x) if self.use_uncertainty else None
+        return m, u
+
+    def alpha(self, u: Tensor) -> Tensor:
+        """Dirichlet parameters from uncertainty logits."""
+        return F.softplus(u) + self.alpha_offset
+
+    def final_logits(self, m: Tensor, u: Optional[Tensor]) -> Tensor:
+        """Combine mask logits and uncertainty (Eq. 10-11).
+
+        Args:
+            m (Tensor): [N, out_channels, H, W] mask logits.
+            u (Tensor, optional): [N, K, H, W] uncertainty logits.
+
+        Returns:
+            Tensor: output logits (see class docstring); ``m`` if ``u`` is
+            None.
+        """
+        if u is None:
+            return m
+        delta = minmax_per_frame(dirichlet_variance(self.alpha(u)))
+        log_div = torch.log(delta + self.eps)
+        if m.shape[1] == 1:
+            # logit(Y_fg / (Y_bg + Y_fg)), Y = (1 - p, p) / (delta + eps)
+            return m - log_div[:, 1:2] + log_div[:, 0:1]
+        return torch.log_softmax(m.log_softmax(1) - log_div, dim=1)
+
+    def forward(self,
+                inputs: List[Tensor],
+                num_frames: Optional[int] = None) -> Tensor:
+        """Output logits (after UE) [B*T, out_channels, H_0, W_0]."""
+        num_frames = self._resolve_num_frames(None, inputs[0].shape[0],
+                                              num_frames)
+        m, u = self.decode(inputs, num_frames)
+        return self.final_logits(m, u)
+
+    def predict(self, inputs: List[Tensor], batch_img_metas: List[dict],
+                test_cfg: ConfigType) -> Tensor:
+        """Output logits resized to the input (see class docstring)."""
+        num = self._resolve_num_frames(batch_img_metas, inputs[0].shape[0])
+        return self.predict_by_feat(self.forward(inputs, num), batch_img_metas)
+
+    def loss(self, inputs: List[Tensor], batch_data_samples: SampleList,
+             train_cfg: ConfigType) -> dict:
+        """Segmentation losses (+ evidential loss with UE).
+
+        Args:
+            inputs (list[Tensor]): Neck stages.
+            batch_data_samples (list[SegDataSample]): Frame samples.
+            train_cfg (dict): Training config.
+
+        Returns:
+            dict[str, Tensor]: Loss terms.
+        """
+        metas = [s.metainfo for s in batch_data_samples]
+        num = self._resolve_num_frames(metas, inputs[0].shape[0])
+        m, u = self.decode(inputs, num)
+        seg = m if self.seg_loss_on == 'mask' else self.final_logits(m, u)
+        losses = self.loss_by_feat(seg, batch_data_samples)
+        if u is not None:
+            label = self._stack_batch_gt(batch_data_samples).squeeze(1)
+            u = resize(
+                u,
+                size=label.shape[1:],
+                mode='bilinear',
+                align_corners=self.align_corners)
+            name = self.loss_evidential.loss_name
+            losses[name] = self.loss_evidential(
+                self.alpha(u), label, ignore_index=self.ignore_index)
+        return losses

@@ -1,0 +1,12 @@
+# Copyright (c) mmavs contributors. All rights reserved.
+from .av_similarity_loss import AVSimilarityLoss
+from .avm_kl_loss import AVMKLLoss
+from .evidential_loss import EvidentialLoss
+from .infonce_loss import InfoNCEGroupLoss
+from .iou_loss import IoULoss
+from .soft_dice_loss import SoftDiceLoss
+
+__all__ = [
+    'AVMKLLoss', 'AVSimilarityLoss', 'EvidentialLoss', 'InfoNCEGroupLoss',
+    'IoULoss', 'SoftDiceLoss'
+]

@@ -1,0 +1,164 @@
+# Copyright (c) mmavs contributors. All rights reserved.
+from typing import Dict, List, Optional, Sequence, Tuple, Union
+
+from mmengine.model import BaseModule
+from torch import Tensor, nn
+
+from mmavs.registry import MODELS
+from ..utils.sgsm_block import SGSMBlock
+
+
+@MODELS.register_module()
+class AMANeck(BaseModule):
+    """Audio-guided modality alignment (AMA) of RAVS.
+
+    An :class:`SGSMBlock` (DPC-KNN grouping, sound-guided semantic merging,
+    group decoder, re-projection) runs on each stage listed in
+    ``ama_stages`` (by default the 1/4, 1/8 and 1/16 maps of a four-stage
+    backbone, with 14, 7 and 5 groups); the other stages pass through
+    unchanged, so the decoder still sees every stage.
+
+    Deviation: in the paper AMA sits *between* encoder blocks (the
+    re-projected map is the input of the next encoder block).
+    :class:`AVEncoderDecoder` runs the visual backbone before the neck, so
+    here each stage's backbone output is aligned independently and the
+    aligned maps go to the decoder; an interleaved variant needs a backbone
+    that takes the audio.
+
+    Each frame is aligned with its own audio embedding (``audio_feat`` is
+    [B*T, D]; [B*T, L, D] audio tokens are accepted too); ``num_frames`` is
+    not needed.
+
+    The neck returns ``(feats, extras)``; ``extras`` (for
+    :class:`InfoNCEGroupLoss`) holds, one entry per AMA stage in order:
+
+    - ``ama_group_feats``: refined group features [B*T, P, C];
+    - ``ama_audio_feats``: the stage's projected audio [B*T, C];
+    - ``ama_group_index``: token -> group index [B*T, H*W];
+    - ``ama_relevance``: relevance scores [B*T, H*W].
+
+    With ``use_sgsm=False`` (ablation baseline) each AMA stage is a plain
+    audio-visual cross-attention fusion and only ``ama_audio_feats`` is
+    returned.
+
+    Args:
+        in_channels (Sequence[int]): Channels of the selected backbone
+            outputs.
+        audio_channels (int): Audio embedding size (VGGish 128, HTSAT 768).
+        ama_stages (Sequence[int]): Positions (in the selected outputs) that
+            get AMA. Defaults to (0, 1, 2).
+        num_groups (Sequence[int]): Groups per AMA stage. Defaults to
+            (14, 7, 5).
+        num_heads (int | Sequence[int]): Attention heads per AMA stage.
+            Defaults to (1, 2, 5) (MiT-B5's heads, 64 channels per head).
+        num_layers (int): Group decoder layers per stage. Defaults to 2.
+        ffn_ratio (float): Group decoder FFN ratio. Defaults to 4.
+        k (int): DPC-KNN neighbours. Defaults to 5.
+        chunk_size (int, optional): DPC-KNN distance block rows (None:
+            automatic, blocks under 2**25 elements).
+        use_sgsm (bool): Grouping and semantic merging. Defaults to True.
+        group_mask (bool): See :class:`SGSMBlock`. Defaults to False.
+        dpc_assign (str): DPC-KNN assignment, ``'nearest_center'``
+            (TCFormer, default) or ``'density_parent'`` (the paper's Eq. 4).
+        in_index (Sequence[int], optional): Backbone outputs to use (all by
+            default).
+        init_cfg (dict, optional): Initialization config.
+    """
+
+    def __init__(self,
+                 in_channels: Sequence[int],
+                 audio_channels: int = 128,
+                 ama_stages: Sequence[int] = (0, 1, 2),
+                 num_groups: Sequence[int] = (14, 7, 5),
+                 num_heads: Union[int, Sequence[int]] = (1, 2, 5),
+                 num_layers: int = 2,
+                 ffn_ratio: float = 4.0,
+                 k: int = 5,
+                 chunk_size: Optional[int] = None,
+                 use_sgsm: bool = True,
+                 group_mask: bool = False,
+                 dpc_assign: str = 'nearest_center',
+                 in_index: Optional[Sequence[int]] = None,
+                 init_cfg: Optional[dict] = None) -> None:
+        super().__init__(init_cfg=init_cfg)
+        self.in_channels = list(in_channels)
+        self.in_index = list(in_index) if in_index is not None else None
+        if self.in_index is not None and \
+                len(self.in_index) != len(self.in_channels):
+            raise ValueError(f'AMANeck: in_index={self.in_index} and '
+                             f'in_channels={self.in_channels} differ in '
+                             'length')
+        self.ama_stages = list(ama_stages)
+        if any(not 0 <= s < len(self.in_channels) for s in self.ama_stages):
+            raise ValueError(f'AMANeck: ama_stages={self.ama_stages} must '
+                             f'index in_channels={self.in_channels}')
+        if len(num_groups) != len(self.ama_stages):
+            raise ValueError(f'AMANeck: num_groups={list(num_groups)} needs '
+                             f'one value per AMA stage {self.ama_stages}')
+        if isinstance(num_heads, int):
+            num_heads = [num_heads] * len(self.ama_stages)
+        if len(num_heads) != len(self.ama_stages):
+            raise ValueError(f'AMANeck: num_heads={list(num_heads)} needs '
+                             f'one value per AMA stage {self.ama_stages}')
+        self.num_groups = list(num_groups)
+        self.use_sgsm = use_sgsm
+        self.blocks = nn.ModuleList([
+            SGSMBlock(
+                self.in_channels[s],
+                audio_channels,
+                num_groups=g,
+                num_heads=h,
+                num_layers=num_layers,
+                ffn_ratio=ffn_ratio,
+                k=k,
+                chunk_size=chunk_size,
+                use_grouping=use_sgsm,
+                group_mask=group_mask,
+                assign=dpc_assign)
+            for s, g, h in zip(self.ama_stages, self.num_groups, num_heads)
+        ])
+
+    def forward(
+        self,
+        feats: Sequence[Tensor],
+        audio_feat: Tensor,
+        num_frames: Optional[int] = None
+    ) -> Tuple[List[Tensor], Dict[str, List[Tensor]]]:
+        """Align the AMA stages with the audio.
+
+        Args:
+            feats (Sequence[Tensor]): Backbone outputs [B*T, C_i, H_i, W_i].
+            audio_feat (Tensor): [B*T, D] (or [B*T, L, D]) audio features.
+            num_frames (int, optional): T (unused: alignment is per frame).
+
+        Returns:
+            tuple: the selected stages (AMA stages aligned) and ``extras``.
+        """
+        if self.in_index is not None:
+            feats = [feats[i] for i in self.in_index]
+        feats = list(feats)
+        if len(feats) != len(self.in_channels):
+            raise ValueError(f'AMANeck: got {len(feats)} stages, expected '
+                             f'{len(self.in_channels)} (in_channels='
+                             f'{self.in_channels})')
+        for i, (f, c) in enumerate(zip(feats, self.in_channels)):
+            if f.shape[1] != c:
+                raise ValueError(f'AMANeck: stage {i} has {f.shape[1]} '
+                                 f'channels, expected {c}')
+        extras: Dict[str, List[Tensor]] = dict(ama_audio_feats=[])
+        if self.use_sgsm:
+            extras.update(
+                ama_group_feats=[], ama_group_index=[], ama_relevance=[])
+        for stage, block in zip(self.ama_stages, self.blocks):
+            h, w = feats[stage].shape[2:]
+            if self.use_sgsm and block.num_groups > h * w:
+                raise ValueError(
+                    f'AMANeck: stage {stage} has {h}x{w} tokens, fewer '
+                    f'than num_groups={block.num_groups}')
+            feats[stage], out = block(feats[stage], audio_feat)
+            extras['ama_audio_feats'].append(out['audio'])
+            if self.use_sgsm:
+                extras['ama_group_feats'].append(out['group_feats'])
+                extras['ama_group_index'].append(out['group_index'])
+                extras['ama_relevance'].append(out['relevance'])
+        return feats, extras

@@ -1,0 +1,218 @@
+# Copyright (c) mmavs contributors. All rights reserved.
+"""DPC-KNN token grouping (density peaks clustering with k nearest
+neighbours), batched over frames and vectorised over tokens.
+
+For the N tokens ``x_i`` of one frame (C channels) and the distance
+``d_ij = ||x_i - x_j|| / sqrt(C)`` (normalised by ``sqrt(C)`` as in the
+token-clustering reference implementation, TCFormer's ``cluster_dpc_knn``):
+
+1. local density ``rho_i = exp(-mean_{j in kNN(i)} d_ij^2)``, where the k
+   nearest neighbours include the token itself (distance 0), as in the
+   reference;
+2. ``delta_i = min_{j: rho_j > rho_i} d_ij``, the distance to the nearest
+   token of higher density; the densest token gets the largest distance of
+   the frame, ``max_ij d_ij``;
+3. the P tokens with the largest ``score = rho * delta`` are the centres,
+   numbered 0..P-1 by decreasing score;
+4. ``assign='nearest_center'`` (default, the reference): every token is
+   assigned to its nearest centre (each centre to itself);
+   ``assign='density_parent'`` (the RAVS paper's Eq. 4, the original DPC
+   rule): every non-centre token takes the group of its nearest denser
+   token, resolved for all tokens at once by pointer doubling
+   (ceil(log2 N) gathers).
+
+Deviations from the reference, for determinism: the reference breaks
+density ties with uniform noise of amplitude 1e-6 (``torch.rand``); here
+density ties are broken by token index (the lower index counts as denser)
+and score ties by token index too (stable sorts), so a run is
+reproducible. The densest token always becomes a centre (its score is set
+to +inf; it already has the largest density and the largest ``delta``, so
+this only matters for exact ties). Distances come from
+``|a|^2 + |b|^2 - 2 a.b`` (clamped at 0) on features centred per frame
+(to limit cancellation); a chunked and an unchunked run agree up to
+float32 rounding of the matrix products.
+
+Memory: the N x N distance matrix is never held for all rows at once when
+``chunk_size`` < N: densities and ``delta`` are computed for blocks of
+``chunk_size`` query rows ([B, chunk_size, N] at a time). The default
+chunk size keeps a block under 2**25 elements (128 MiB in float32).
+Everything runs under ``torch.no_grad()``.
+"""
+import math
+from typing import NamedTuple, Optional
+
+import torch
+from torch import Tensor
+
+DEFAULT_MAX_BLOCK_ELEMENTS = 2**25
+
+
+class DPCKNNResult(NamedTuple):
+    """Output of :func:`dpc_knn`.
+
+    Attributes:
+        assignment (Tensor): [B, N] long, group index (0..P-1) of each token.
+        centers (Tensor): [B, P] long, token index of each group's centre
+            (group p is centred on token ``centers[:, p]``).
+        density (Tensor): [B, N] local density rho.
+        delta (Tensor): [B, N] distance to the nearest denser token.
+    """
+    assignment: Tensor
+    centers: Tensor
+    density: Tensor
+    delta: Tensor
+
+
+def _sq_dists(query: Tensor, query_sq: Tensor, keys: Tensor,
+              keys_sq: Tensor) -> Tensor:
+    """Squared Euclidean distances [B, M, N] between [B, M, C] and
+    [B, N, C] (``*_sq`` are the squared norms)."""
+    d2 = torch.baddbmm(
+        query_sq[:, :, None] + keys_sq[:, None, :],
+        query,
+        keys.transpose(1, 2),
+        alpha=-2.0)
+    return d2.clamp_min_(0.0)
+
+
+def _resolve_chunk(num_frames: int, num_tokens: int,
+                   chunk_size: Optional[int]) -> int:
+    if chunk_size is None:
+        chunk_size = DEFAULT_MAX_BLOCK_ELEMENTS // max(1,
+                                                       num_frames * num_tokens)
+    if chunk_size < 1:
+        raise ValueError(f'dpc_knn: chunk_size must be >= 1, got {chunk_size}')
+    return min(int(chunk_size), num_tokens)
+
+
+@torch.no_grad()
+def dpc_knn(x: Tensor,
+            num_clusters: int,
+            k: int = 5,
+            chunk_size: Optional[int] = None,
+            assign: str = 'nearest_center') -> DPCKNNResult:
+    """Group the tokens of every frame with DPC-KNN.
+
+    Args:
+        x (Tensor): [B, N, C] tokens (B frames of N tokens).
+        num_clusters (int): Number of groups P (1 <= P <= N).
+        k (int): Neighbours of the local density, the token itself
+            included (1 <= k <= N). Defaults to 5 (the reference default).
+        chunk_size (int, optional): Query rows per distance block. None
+            picks the largest block under 2**25 elements; ``N`` computes
+            the whole matrix at once.
+        assign (str): ``'nearest_center'`` (default) or
+            ``'density_parent'`` (see the module docstring).
+
+    Returns:
+        DPCKNNResult: ``assignment`` [B, N], ``centers`` [B, P],
+        ``density`` [B, N] and ``delta`` [B, N].
+    """
+    if x.dim() != 3:
+        raise ValueError('dpc_knn expects tokens [B, N, C], got shape '
+                         f'{tuple(x.shape)}')
+    num_frames, num_tokens, channels = x.shape
+    if not 1 <= num_clusters <= num_tokens:
+        raise ValueError(f'dpc_knn: num_clusters={num_clusters} must be in '
+                         f'[1, N={num_tokens}]')
+    if not 1 <= k <= num_tokens:
+        raise ValueError(f'dpc_knn: k={k} must be in [1, N={num_tokens}]')
+    if assign not in ('nearest_center', 'density_parent'):
+        raise ValueError(f"dpc_knn: assign={assign!r}, expected "
+                         "'nearest_center' or 'density_parent'")
+    chunk = _resolve_chunk(num_frames, num_tokens, chunk_size)
+    x = x.detach()
+    if not x.is_floating_point() or x.dtype in (torch.float16, torch.bfloat16):
+        x = x.float()
+    # distances are translation invariant: centring each frame reduces the
+    # cancellation error of |a|^2 + |b|^2 - 2 a.b
+    x = x - x.mean(dim=1, keepdim=True)
+    sq = x.pow(2).sum(-1)
+    scale = 1.0 / channels  # d^2 / C: distances normalised by sqrt(C)
+    starts = range(0, num_tokens, chunk)
+
+    # pass 1: kNN density and the largest distance of each frame
+    density = x.new_empty(num_frames, num_tokens)
+    max_d2 = x.new_zeros(num_frames)
+    # one block covering all rows is kept for pass 2 (no recomputation)
+    full_d2 = None
+    for s in starts:
+        e = min(s + chunk, num_tokens)
+        d2 = _sq_dists(x[:, s:e], sq[:, s:e], x, sq)
+        if chunk == num_tokens:
+            full_d2 = d2
+        knn = d2.topk(k, dim=-1, largest=False, sorted=True).values
+        density[:, s:e] = torch.exp(-knn.mean(-1) * scale)
+        max_d2 = torch.maximum(max_d2, d2.amax(dim=(1, 2)))
+
+    # strict total order: denser first, lower index first among ties
+    order = torch.sort(density, dim=1, descending=True, stable=True).indices
+    rank = torch.empty_like(order)
+    rank.scatter_(
+        1, order,
+        torch.arange(num_tokens, device=x.device).expand(num_frames, -1))
+
+    # pass 2: distance to the nearest denser token
+    delta = x.new_empty(num_frames, num_tokens)
+    parent = torch.empty_like(order)
+    for s in starts:
+        e = min(s + chunk, num_tokens)
+        d2 = full_d2 if full_d2 is not None else _sq_dists(
+            x[:, s:e], sq[:, s:e], x, sq)
+        denser = rank[:, None, :] < rank[:, s:e, None]
+        d2.masked_fill_(~denser, float('inf'))
+        delta[:, s:e], parent[:, s:e] = d2.min(-1)
+    dist_max = (max_d2 * scale).sqrt()
+    delta = torch.where(
+        torch.isinf(delta), dist_max[:, None].expand_as(delta),
+        (delta * scale).sqrt())
+
+    score = density * delta
+    score.scatter_(1, order[:, :1], float('inf'))  # densest is a centre
+    centers = torch.sort(
+        score, dim=1, descending=True, stable=True).indices[:, :num_clusters]
+
+    group_ids = torch.arange(
+        num_clusters, device=x.device).expand(num_frames, -1)
+    if assign == 'density_parent':
+        # centres (the densest token among them) are roots; every other
+        # token points to its nearest denser token, so following the
+        # pointers ends at a centre; pointer doubling resolves all chains
+        root = parent.clone()
+        root.scatter_(1, centers, centers)
+        for _ in range(max(1, math.ceil(math.log2(num_tokens))) + 1):
+            root = root.gather(1, root)
+        label = torch.full_like(order, -1)
+        label.scatter_(1, centers, group_ids)
+        assignment = label.gather(1, root)
+        return DPCKNNResult(assignment, centers, density, delta)
+
+    # assignment to the nearest centre (ties: the higher-scored centre)
+    c_feat = x.gather(1, centers[:, :, None].expand(-1, -1, channels))
+    c_sq = sq.gather(1, centers)
+    d2c = _sq_dists(c_feat, c_sq, x, sq)  # [B, P, N]
+    assignment = d2c.argmin(dim=1)
+    assignment.scatter_(1, centers, group_ids)
+    return DPCKNNResult(assignment, centers, density, delta)
+
+
+def dpc_knn_block_bytes(num_frames: int,
+                        num_tokens: int,
+                        chunk_size: Optional[int] = None,
+                        dtype_bytes: int = 4) -> int:
+    """Bytes of one distance block of :func:`dpc_knn` (planning helper).
+
+    Args:
+        num_frames (int): Frames B.
+        num_tokens (int): Tokens per frame N.
+        chunk_size (int, optional): As in :func:`dpc_knn`.
+        dtype_bytes (int): Bytes per element. Defaults to 4.
+
+    Returns:
+        int: ``B * chunk * N * dtype_bytes``.
+    """
+    chunk = _resolve_chunk(num_frames, num_tokens, chunk_size)
+    return int(num_frames * chunk * num_tokens * dtype_bytes)
+
+
+__all__ = ['DPCKNNResult', 'dpc_knn', 'dpc_knn_block_bytes']

@@ -1,0 +1,92 @@
+# Copyright (c) mmavs contributors. All rights reserved.
+import pytest
+import torch
+import torch.nn.functional as F
+from mmengine.structures import PixelData
+from mmseg.structures import SegDataSample
+
+from mmavs.models.losses import AVMKLLoss
+
+
+def _inputs(n=4, c=6, logits_ch=1, seed=0, valid=None):
+    g = torch.Generator().manual_seed(seed)
+    logits = torch.randn(n, logits_ch, 16, 16, generator=g)
+    v = [
+        torch.randn(n, c, 8 // 2**i, 8 // 2**i, generator=g) for i in range(2)
+    ]
+    a = [torch.randn(n, c, generator=g) for _ in range(2)]
+    samples = []
+    for i in range(n):
+        s = SegDataSample(
+            metainfo=dict(valid=True if valid is None else valid[i]))
+        s.gt_sem_seg = PixelData(
+            data=torch.randint(0, 3, (1, 16, 16), generator=g))
+        s.set_field(logits[i], 'train_seg_logits')
+        samples.append(s)
+    extras = dict(tpavi_visual_feats=v, tpavi_audio_feats=a)
+    return logits, v, a, extras, samples
+
+
+def _official_ms3(pred_masks, a_fea_list, v_map_list, stages):
+    """avs_ms3/loss.py A_MaskedV_SimmLoss (kl_flag, no norm, no threshold)."""
+    total = 0
+    for stage in stages:
+        a_fea, v_map = a_fea_list[stage], v_map_list[stage]
+        m = torch.nn.AdaptiveAvgPool2d(v_map.shape[-2:])(pred_masks)
+        m = torch.sigmoid(m)
+        masked_v_fea = (v_map * m).mean(-1).mean(-1)
+        total += F.kl_div(
+            masked_v_fea.softmax(dim=-1).log(),
+            a_fea.softmax(dim=-1),
+            reduction='sum')
+    return total / len(stages)
+
+
+def test_matches_official_ms3_loss():
+    logits, v, a, extras, samples = _inputs()
+    loss = AVMKLLoss(stages=(0, 1), loss_weight=0.5)(extras, None, samples)
+    ref = 0.5 * _official_ms3(logits, a, v, (0, 1))
+    torch.testing.assert_close(loss['loss_avm'], ref)
+
+
+def test_semantic_mean_over_valid_frames():
+    valid = [True, True, False, True]
+    logits, v, a, extras, samples = _inputs(logits_ch=3, valid=valid)
+    loss = AVMKLLoss(
+        stages=(1, ), loss_weight=1.0, reduction='mean')(extras, None,
+                                                         samples)['loss_avm']
+    # official avss/loss.py: foreground of the argmax, avg-pooled, no sigmoid
+    fg = (logits.softmax(1).argmax(1, keepdim=True) != 0).float()
+    m = F.adaptive_avg_pool2d(fg, v[1].shape[-2:])
+    f = (v[1] * m).mean((-2, -1))
+    kl = F.kl_div(
+        f.softmax(-1).log(), a[1].softmax(-1), reduction='none').sum(-1)
+    w = torch.tensor(valid, dtype=torch.float32)
+    torch.testing.assert_close(loss, (kl * w).sum() / w.sum())
+
+
+def test_gradient_reaches_logits_and_features_and_gt_option():
+    logits, v, a, extras, samples = _inputs()
+    for s in samples:
+        s.train_seg_logits.requires_grad_(True)
+    for t in v + a:
+        t.requires_grad_(True)
+    AVMKLLoss(stages=(0, 1))(extras, None, samples)['loss_avm'].backward()
+    assert samples[0].train_seg_logits.grad is not None
+    assert v[0].grad is not None and a[1].grad is not None
+    gt_loss = AVMKLLoss(
+        stages=(0, ), mask_source='gt', norm_feat=True,
+        threshold=True)(extras, None, samples)['loss_avm']
+    assert torch.isfinite(gt_loss) and gt_loss > 0
+
+
+def test_errors_name_what_is_missing():
+    _, _, _, extras, samples = _inputs()
+    with pytest.raises(KeyError, match='tpavi_audio_feats'):
+        AVMKLLoss()(dict(tpavi_visual_feats=[]), None, samples)
+    for s in samples:
+        del s.train_seg_logits
+    with pytest.raises(KeyError, match='train_seg_logits'):
+        AVMKLLoss(stages=(0, ))(extras, None, samples)
+    with pytest.raises(ValueError, match='reduction'):
+        AVMKLLoss(reduction='avg')

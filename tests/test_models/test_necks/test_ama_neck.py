@@ -1,0 +1,135 @@
+# Copyright (c) mmavs contributors. All rights reserved.
+import pytest
+import torch
+
+import mmavs  # noqa: F401  (installs the mmcv.ops fallback first)
+from mmavs.models.necks.ama_neck import AMANeck
+from mmavs.models.utils.sgsm_block import (SGSMBlock, group_softmax,
+                                           merge_groups)
+
+
+def _inputs(frames=4, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    feats = [
+        torch.randn(frames, 8, 16, 16, generator=g),
+        torch.randn(frames, 16, 8, 8, generator=g),
+        torch.randn(frames, 32, 4, 4, generator=g),
+        torch.randn(frames, 32, 2, 2, generator=g),
+    ]
+    audio = torch.randn(frames, 12, generator=g)
+    return feats, audio
+
+
+def _neck(**kwargs):
+    cfg = dict(
+        in_channels=(8, 16, 32, 32),
+        audio_channels=12,
+        num_groups=(6, 4, 3),
+        num_heads=(1, 2, 2),
+        num_layers=1)
+    cfg.update(kwargs)
+    return AMANeck(**cfg)
+
+
+def test_shapes_and_extras():
+    feats, audio = _inputs()
+    out, extras = _neck()(feats, audio, 2)
+    assert [o.shape for o in out] == [f.shape for f in feats]
+    # the 1/32 stage is not aligned
+    assert torch.equal(out[3], feats[3])
+    assert [g.shape for g in extras['ama_group_feats']] == [(4, 6, 8),
+                                                            (4, 4, 16),
+                                                            (4, 3, 32)]
+    assert [a.shape for a in extras['ama_audio_feats']] == [(4, 8), (4, 16),
+                                                            (4, 32)]
+    assert [i.shape for i in extras['ama_group_index']] == [(4, 256), (4, 64),
+                                                            (4, 16)]
+    for idx, p in zip(extras['ama_group_index'], (6, 4, 3)):
+        # every group has tokens
+        for frame in idx:
+            assert frame.unique().tolist() == list(range(p))
+
+
+def test_reprojection_writes_each_group_to_its_tokens():
+    feats, audio = _inputs(frames=3, seed=1)
+    block = SGSMBlock(8, 12, num_groups=5, num_heads=2, num_layers=2)
+    out, ex = block(feats[0], audio)
+    added = (out - feats[0]).flatten(2).transpose(1, 2)  # [B, N, C]
+    groups, index = ex['group_feats'], ex['group_index']
+    for b in range(3):
+        for p in range(5):
+            members = index[b] == p
+            torch.testing.assert_close(
+                added[b, members],
+                groups[b, p].expand(int(members.sum()), -1),
+                atol=1e-5,
+                rtol=0)
+    # the groups differ, so no token got another group's feature
+    assert not torch.allclose(groups[:, 0], groups[:, 1])
+
+
+def test_group_softmax_and_merge_match_direct_formula():
+    g = torch.Generator().manual_seed(2)
+    scores = torch.randn(2, 12, generator=g)
+    index = torch.randint(0, 3, (2, 12), generator=g)
+    index[:, :3] = torch.arange(3)  # every group non-empty
+    tokens = torch.randn(2, 12, 5, generator=g)
+    w = group_softmax(scores, index, 3)
+    merged = merge_groups(tokens, w, index, 3)
+    for b in range(2):
+        for p in range(3):
+            m = index[b] == p
+            ref_w = torch.softmax(scores[b, m], 0)
+            torch.testing.assert_close(w[b, m], ref_w)
+            torch.testing.assert_close(merged[b, p],
+                                       (ref_w[:, None] * tokens[b, m]).sum(0))
+
+
+def test_gradients_reach_relevance_and_decoder():
+    feats, audio = _inputs(frames=2, seed=3)
+    feats = [f.requires_grad_() for f in feats]
+    neck = _neck(group_mask=True, dpc_assign='density_parent')
+    out, extras = neck(feats, audio)
+    (sum(o.pow(2).mean()
+         for o in out) + extras['ama_group_feats'][-1].sum()).backward()
+    block = neck.blocks[0]
+    assert block.relevance[0].weight.grad.abs().sum() > 0
+    assert block.layers[0].q.weight.grad.abs().sum() > 0
+    assert block.audio_proj.weight.grad.abs().sum() > 0
+    assert feats[0].grad.abs().sum() > 0
+
+
+def test_baseline_cross_attention_only():
+    feats, audio = _inputs()
+    neck = _neck(use_sgsm=False)
+    out, extras = neck(feats, audio)
+    assert set(extras) == {'ama_audio_feats'}
+    assert [o.shape for o in out] == [f.shape for f in feats]
+    assert not hasattr(neck.blocks[0], 'layers')
+    # audio changes the fused features
+    out2, _ = neck(feats, audio + 1)
+    assert not torch.allclose(out[0], out2[0])
+
+
+def test_in_index_and_errors():
+    feats, audio = _inputs()
+    neck = _neck(
+        in_channels=(16, 32),
+        in_index=(1, 2),
+        ama_stages=(0, 1),
+        num_groups=(4, 3),
+        num_heads=(1, 1))
+    out, _ = neck(feats, audio)
+    assert len(out) == 2 and out[0].shape == feats[1].shape
+    with pytest.raises(ValueError, match='num_groups'):
+        _neck(num_groups=(4, 3))
+    with pytest.raises(ValueError, match='assign'):
+        _neck(dpc_assign='parent')
+    with pytest.raises(ValueError, match='ama_stages'):
+        _neck(ama_stages=(0, 5), num_groups=(4, 3), num_heads=1)
+    with pytest.raises(ValueError, match='k=5'):
+        _neck(ama_stages=(3, ), num_groups=(2, ), num_heads=1)(feats, audio)
+    with pytest.raises(ValueError, match='fewer than num_groups'):
+        _neck(num_groups=(6, 4, 17))(feats, audio)
+    with pytest.raises(ValueError, match='channels'):
+        _neck()([feats[1], feats[1], feats[2], feats[3]], audio)

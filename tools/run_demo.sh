@@ -3,12 +3,12 @@
 #
 # 1. sets up (or reuses) the environment (tools/setup_env.sh);
 # 2. generates SynthAVS into data/synthavs unless it is already there;
-# 3. trains CONFIG on CPU (default: the tiny FiLM baseline, 300 iterations);
+# 3. trains CONFIG on CPU (default: the tiny RAVS config, 300 iterations);
 # 4. evaluates the last checkpoint on the SynthAVS test split and writes
 #    WORK_DIR/test/metrics.json and mask overlays WORK_DIR/test/<run>/vis/<clip>/<frame>.png.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-CONFIG=${1:-configs/film/film_simpleconv_1xb4-300it_synthavs-ms3-64x64.py}
+CONFIG=${1:-configs/ravs/ravs_simpleconv_1xb4-300it_synthavs-ms3-64x64.py}
 WORK_DIR=${2:-work_dirs/demo}
 VENV=$(bash "$ROOT/tools/setup_env.sh")
 PY="$VENV/bin/python"

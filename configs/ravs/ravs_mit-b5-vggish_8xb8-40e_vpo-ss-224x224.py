@@ -1,9 +1,7 @@
 # RAVS, MiT-B5 + VGGish on VPO-SS (background + 21 classes, T=1 with 3 s of
 # audio, 40 epochs as the paper). Full model: AMA (SGSM + CST) + UE. See
 # configs/ravs/README.md. VGGish on VPO: an item has 3 s of audio, i.e. VGGish
-# examples [1, 3, 96, 64]; VGGish takes [N, 1, 96, 64], so these configs need
-# the VGGish backbone to embed several examples per frame (e.g. mean of the 3
-# embeddings) -- see configs/ravs/README.md.
+# examples [1, 3, 96, 64]; VGGish averages the embeddings of the 3 examples.
 _base_ = [
     '../_base_/models/ravs_mit-b5_vggish.py',
     '../_base_/datasets/vpo.py',

@@ -72,14 +72,19 @@ class VGGish(BaseModule):
         """Embed log-mel examples.
 
         Args:
-            x (Tensor): [N, 1, 96, 64] log-mel examples.
+            x (Tensor): [N, K, 96, 64] log-mel examples, K examples (0.96 s
+                each) per frame: K = 1 for AVSBench (one second per frame),
+                K = 3 for a VPO item (3 s of audio for its single frame).
+                The K embeddings of a frame are averaged (mmavs's choice for
+                K > 1; K = 1 is the plain VGGish).
 
         Returns:
             Tensor: [N, 128] embeddings.
         """
-        if x.dim() != 4 or tuple(x.shape[1:]) != (1, 96, 64):
-            raise ValueError('VGGish expects log-mel examples [N, 1, 96, 64]'
+        if x.dim() != 4 or tuple(x.shape[2:]) != (96, 64) or x.shape[1] < 1:
+            raise ValueError('VGGish expects log-mel examples [N, K, 96, 64]'
                              f', got {tuple(x.shape)}')
-        x = self.features(x)  # [N, 512, 6, 4]
+        num, examples = x.shape[:2]
+        x = self.features(x.reshape(num * examples, 1, 96, 64))
         x = x.permute(0, 2, 3, 1).flatten(1)  # (H, W, C) order
-        return self.embeddings(x)
+        return self.embeddings(x).view(num, examples, -1).mean(1)

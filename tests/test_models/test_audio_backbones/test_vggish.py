@@ -41,5 +41,16 @@ def test_vggish_frozen_stays_eval_without_grad():
     model.train()
     assert not model.training and not model.features[0].training
     assert not any(p.requires_grad for p in model.parameters())
-    with pytest.raises(ValueError, match=r'\[N, 1, 96, 64\]'):
+    with pytest.raises(ValueError, match=r'\[N, K, 96, 64\]'):
+        model(torch.randn(2, 96, 64))
+
+
+def test_vggish_averages_several_examples_per_frame():
+    torch.manual_seed(0)
+    model = VGGish(frozen=True)
+    x = torch.randn(2, 3, 96, 64)  # e.g. VPO: 3 s of audio for one frame
+    out = model(x)
+    per_example = model(x.reshape(6, 1, 96, 64)).view(2, 3, 128)
+    torch.testing.assert_close(out, per_example.mean(1))
+    with pytest.raises(ValueError, match=r'\[N, K, 96, 64\]'):
         model(torch.randn(2, 96, 64))

@@ -388,7 +388,7 @@ class RobustAVSDataset:
         else:
             root = self.unseen_audio_root
             if root is None:
-                from mmavs.testing.paths import shared_data_root
+                from mmavs.utils.paths import shared_data_root
                 root = osp.join(shared_data_root(), 'unseen_audio')
             path = osp.join(root, name)
         if not osp.isfile(path):

@@ -83,6 +83,8 @@ import numpy as np
 import soundfile as sf
 
 from .avss import avss_palette
+from .layout_writers import (write_avss_clip, write_csv, write_log_mel_pkl,
+                             write_ms3_clip, write_s4_clip)
 
 __all__ = [
     'SYNTHAVS_VERSION', 'CASE_TYPES', 'LAYOUTS', 'LAYOUT_DIRS',
@@ -234,7 +236,7 @@ def build_categories(
     if int(num_categories) < 2:
         raise ValueError(f'num_categories must be >= 2, got {num_categories}')
     if audio_files is None:
-        from mmavs.testing.paths import unseen_audio_files
+        from mmavs.utils.paths import unseen_audio_files
         audio_files = unseen_audio_files()
     by_stem = {osp.splitext(osp.basename(f))[0]: f for f in audio_files}
     sounds = [(name, by_stem[stem]) for stem, name in SOUND_RECORDINGS
@@ -941,8 +943,6 @@ def _write_clip(root: str,
                 all_train_masks: bool,
                 write_log_mel: bool = False) -> dict:
     """Write one clip into its layout; return its metadata CSV row."""
-    from mmavs.testing.fixtures import (write_avss_clip, write_log_mel_pkl,
-                                        write_ms3_clip, write_s4_clip)
     T = clip.num_frames
     extra = _extra_fields(clip, names)
     first_only = clip.split == 'train' and not all_train_masks and (
@@ -1058,7 +1058,7 @@ def synthavs_params(layouts: Sequence[str] = LAYOUTS,
             raise KeyError(f'unknown SynthAVS layout {layout!r}, expected '
                            f'some of {LAYOUTS}')
     if audio_files is None:
-        from mmavs.testing.paths import unseen_audio_files
+        from mmavs.utils.paths import unseen_audio_files
         audio_files = unseen_audio_files()
     mix = {k: dict(v) for k, v in DEFAULT_CASE_MIX.items()}
     for layout, m in (case_mix or {}).items():
@@ -1142,7 +1142,6 @@ def generate_synthavs(out_dir: str,
     Returns:
         dict: The stamp (parameters, categories, counts, seconds taken).
     """
-    from mmavs.testing.fixtures import write_csv
     t0 = time.time()
     params = synthavs_params(layouts, seed, num_train, num_val, num_test,
                              image_size, num_categories, sample_rate, case_mix,
@@ -1246,7 +1245,7 @@ def generate_synthavs(out_dir: str,
 
 def default_synthavs_root() -> str:
     """``data/synthavs`` below the mmavs checkout (the configs' path)."""
-    from mmavs.testing.paths import repo_root
+    from mmavs.utils.paths import repo_root
     return osp.join(repo_root(), 'data', 'synthavs')
 
 

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from typing import Dict, List, Sequence
 
-from .paths import repo_root
+from mmavs.utils.paths import repo_root
 
 
 def tool_env() -> Dict[str, str]:

@@ -2,3 +2,6 @@
 from .config import build_runner, load_config, register_all_modules
 
 __all__ = ['build_runner', 'load_config', 'register_all_modules']
+from .paths import repo_root, shared_data_root, unseen_audio_files
+
+__all__ += ['repo_root', 'shared_data_root', 'unseen_audio_files']

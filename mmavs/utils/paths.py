@@ -1,11 +1,12 @@
 # Copyright (c) mmavs contributors. All rights reserved.
+"""Where the checkout and the shared real recordings are."""
 import os
 import os.path as osp
 from typing import List
 
 
 def repo_root() -> str:
-    """The root of the mmavs checkout."""
+    """The root of the mmavs checkout (``mmavs/utils/..``/..)."""
     return osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 

@@ -17,7 +17,7 @@ export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 
 "$PY" tools/dataset_converters/make_synthavs.py --ensure
-"$PY" tools/train.py "$CONFIG" --work-dir "$WORK_DIR"
+"$PY" tools/train.py "$CONFIG" --work-dir "$WORK_DIR" --cfg-options randomness.seed=0
 CKPT=$(cat "$WORK_DIR/last_checkpoint")
 "$PY" tools/test.py "$CONFIG" "$CKPT" --work-dir "$WORK_DIR/test" --show-dir vis
 echo "[run_demo] metrics: $WORK_DIR/test/metrics.json"

@@ -10,6 +10,7 @@ import sys
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 from mmengine.config import DictAction  # noqa: E402
+from mmengine.device import get_device  # noqa: E402
 
 from mmavs.utils import build_runner, load_config  # noqa: E402
 
@@ -54,6 +55,9 @@ def main() -> None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
     if args.amp:
+        if get_device() == 'cpu':
+            raise RuntimeError('--amp needs a GPU (mmengine\'s AmpOptimWrapper '
+                               'does not run on CPU)')
         optim_wrapper = cfg.optim_wrapper.type
         if optim_wrapper == 'AmpOptimWrapper':
             logging.warning('AMP training is already enabled in the config')

@@ -6,6 +6,7 @@ import os.path as osp
 import pickle
 
 import pytest
+import torch
 
 from mmavs.testing import data_root_options, run_tool
 
@@ -133,3 +134,12 @@ def test_missing_data_root_is_named(tmp_path):
                      str(tmp_path / 'w')] + _options(missing), check=False)
     assert proc.returncode != 0
     assert 'no_such_data_root' in proc.stderr
+
+
+@pytest.mark.skipif(torch.cuda.is_available(),
+                    reason='on a GPU --amp is a valid request')
+def test_amp_on_cpu_is_refused_clearly(tmp_path):
+    proc = run_tool(['tools/train.py', CONFIG, '--amp', '--work-dir',
+                     str(tmp_path)], check=False)
+    assert proc.returncode != 0
+    assert '--amp needs a GPU' in proc.stderr

@@ -2,28 +2,27 @@
 """Evaluate a checkpoint: ``python tools/test.py CONFIG CHECKPOINT [options]``.
 
 Metrics come from the config's ``test_evaluator`` and are written as JSON to
-the run's log dir and to ``{work_dir}/metrics.json``; ``--out`` also dumps every frame's prediction (pickle),
+the run's log dir and to ``{work_dir}/metrics.json``; ``--out`` also dumps the
+predictions of every clip (pickle),
 ``--show-dir`` writes mask overlays (PNG).
 """
 import argparse
-import os
 import os.path as osp
 import sys
 
 # Run this clone's mmavs even when another one is installed.
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
-from mmengine.config import DictAction  # noqa: E402
 from mmengine.fileio import dump  # noqa: E402
 
-from mmavs.utils import build_runner, load_config  # noqa: E402
+from mmavs.utils import (add_runtime_args, apply_runtime_args,  # noqa: E402
+                         build_runner, load_config)
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Test an AVS model')
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
-    parser.add_argument('--work-dir', help='the dir to save logs and metrics')
     parser.add_argument(
         '--out', help='dump the predictions of every clip (list of dict(clip_id, frames)) to this pickle file')
     parser.add_argument(
@@ -32,21 +31,8 @@ def parse_args() -> argparse.Namespace:
         'absolute)')
     parser.add_argument(
         '--amp', action='store_true', help='test with mixed precision')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings of the config, key=value pairs')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    if 'LOCAL_RANK' not in os.environ:
-        os.environ['LOCAL_RANK'] = str(args.local_rank)
-    return args
+    add_runtime_args(parser)
+    return parser.parse_args()
 
 
 def main() -> None:
@@ -54,12 +40,7 @@ def main() -> None:
     if not osp.isfile(args.checkpoint):
         raise FileNotFoundError(f'checkpoint {args.checkpoint} does not exist')
     cfg = load_config(args.config, args.cfg_options)
-    cfg.launcher = args.launcher
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir', None) is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
+    apply_runtime_args(cfg, args, args.config)
     cfg.load_from = args.checkpoint
     cfg.resume = False
     if args.show_dir:

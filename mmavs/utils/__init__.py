@@ -5,3 +5,6 @@ __all__ = ['build_runner', 'load_config', 'register_all_modules']
 from .paths import repo_root, shared_data_root, unseen_audio_files
 
 __all__ += ['repo_root', 'shared_data_root', 'unseen_audio_files']
+from .cli import add_runtime_args, apply_runtime_args
+
+__all__ += ['add_runtime_args', 'apply_runtime_args']

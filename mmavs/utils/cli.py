@@ -1,0 +1,48 @@
+# Copyright (c) mmavs contributors. All rights reserved.
+"""Command-line options shared by ``tools/train.py`` and ``tools/test.py``."""
+import argparse
+import os
+import os.path as osp
+
+from mmengine.config import Config, DictAction
+
+
+def add_runtime_args(parser: argparse.ArgumentParser) -> None:
+    """Add ``--work-dir``, ``--cfg-options``, ``--launcher``, ``--local-rank``.
+
+    Args:
+        parser (ArgumentParser): The tool's parser.
+    """
+    parser.add_argument('--work-dir', help='the dir to save logs and outputs')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings of the config, key=value pairs')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def apply_runtime_args(cfg: Config, args: argparse.Namespace,
+                       config_path: str) -> Config:
+    """Set the launcher and work dir from the parsed options.
+
+    The work dir is ``--work-dir``, else the config's ``work_dir``, else
+    ``./work_dirs/<config name>``. ``LOCAL_RANK`` is exported for launchers
+    that pass ``--local-rank`` instead of setting it.
+
+    Returns:
+        Config: ``cfg``, updated in place.
+    """
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    cfg.launcher = args.launcher
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir', None) is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(config_path))[0])
+    return cfg

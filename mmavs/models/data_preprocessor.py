@@ -21,7 +21,9 @@ class AVDataPreprocessor(SegDataPreProcessor):
 
     Frame normalization, padding of frames and ``gt_sem_seg`` and the
     padding metainfo are mmseg's :class:`SegDataPreProcessor` applied to the
-    flattened frames. Frames are RGB (mmavs loads RGB), so ``mean``/``std``
+    flattened frames. Padding frames (metainfo ``valid=False``, e.g. the
+    frames that fill AVSS v1 clips up to 10) are zeros *after*
+    normalization, as the official AVSBench-Semantic loader pads them. Frames are RGB (mmavs loads RGB), so ``mean``/``std``
     are given in RGB order and no channel conversion is needed by default.
 
     Args:
@@ -68,6 +70,13 @@ class AVDataPreprocessor(SegDataPreProcessor):
         frames = [frame for clip in clips for frame in clip]
         out = super().forward(
             dict(inputs=frames, data_samples=data_samples), training)
+        if out['data_samples'] is not None:
+            invalid = torch.tensor(
+                [not s.metainfo.get('valid', True)
+                 for s in out['data_samples']],
+                device=out['inputs'].device)
+            if invalid.any():
+                out['inputs'][invalid] = 0
         audio = self.cast_data(torch.stack(audio)).float()
         return dict(
             inputs=dict(

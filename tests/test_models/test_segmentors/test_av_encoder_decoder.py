@@ -55,7 +55,8 @@ def test_unlabelled_and_padding_frames_do_not_enter_the_loss():
     batch = _batch(num_clips=2, labelled=labelled, valid=valid)
     loss = model(**model.data_preprocessor(batch, True), mode='loss')
     # the same loss computed by hand on frame 0 of each clip only
-    data = model.data_preprocessor(_batch(num_clips=2), True)
+    data = model.data_preprocessor(
+        _batch(num_clips=2, labelled=labelled, valid=valid), True)
     logits = model(**data, mode='tensor')
     logits = torch.nn.functional.interpolate(
         logits, size=(32, 32), mode='bilinear', align_corners=False)
@@ -166,3 +167,11 @@ def test_postprocess_removes_padding_and_flip():
                                logits[1, :, :3, :4].flip(-1))
     assert torch.equal(out[1].pred_sem_seg.data,
                        (logits[1, :, :3, :4].flip(-1) > 0).long())
+
+
+def test_padding_frames_are_zero_after_normalization():
+    model = _model()
+    batch = _batch(num_clips=2, valid=[True, True, False])
+    frames = model.data_preprocessor(batch, training=False)['inputs']['frames']
+    assert (frames[[2, 5]] == 0).all()
+    assert (frames[[0, 1, 3, 4]] != 0).any(dim=(1, 2, 3)).all()

@@ -10,84 +10,22 @@
 #              (resampy kaiser_best, identical to the official .pkl files)
 #   'feature'  the official audio_log_mel/*.pkl [5, 1, 96, 64]
 #   'waveform' 1 s windows at 48 kHz for HTSAT (sample_rate=48000)
+# Everything else (pipelines, loaders, evaluator) as avsbench_s4.py.
+_base_ = './avsbench_s4.py'
 dataset_type = 'AVSBenchMS3Dataset'
-data_root = 'data/AVSBench-object'
 ann_file = 'Multi-sources/ms3_meta_data.csv'
 data_prefix = dict(
     frame_path='Multi-sources/ms3_data/visual_frames',
     mask_path='Multi-sources/ms3_data/gt_masks',
     audio_path='Multi-sources/ms3_data/audio_wav',
     audio_feat_path='Multi-sources/ms3_data/audio_log_mel')
-img_scale = (224, 224)
-crop_size = (224, 224)
-
-train_pipeline = [
-    dict(type='LoadAVFrames'),
-    dict(type='LoadAVAnnotations'),
-    dict(type='LoadAVAudio', representation='vggish'),
-    dict(
-        type='ClipRandomResize',
-        scale=img_scale,
-        ratio_range=(0.5, 2.0),
-        keep_ratio=True),
-    dict(type='ClipRandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
-    dict(type='ClipRandomFlip', prob=0.5),
-    dict(type='ClipPhotoMetricDistortion'),
-    dict(type='PackAVSInputs'),
-]
-test_pipeline = [
-    dict(type='LoadAVFrames'),
-    dict(type='LoadAVAnnotations'),
-    dict(type='LoadAVAudio', representation='vggish'),
-    # official protocol: frames and masks resized to 224x224, scored there
-    dict(
-        type='ClipResize',
-        scale=img_scale,
-        keep_ratio=False,
-        eval_at_resized=True),
-    dict(type='PackAVSInputs'),
-]
-
 train_dataloader = dict(
     batch_size=2,
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type='InfiniteSampler', shuffle=True),
-    collate_fn=dict(type='mmavs.av_collate'),
     dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        ann_file=ann_file,
-        split='train',
-        data_prefix=data_prefix,
-        pipeline=train_pipeline))
+        type=dataset_type, ann_file=ann_file, data_prefix=data_prefix))
 val_dataloader = dict(
-    batch_size=1,
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    collate_fn=dict(type='mmavs.av_collate'),
     dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        ann_file=ann_file,
-        split='val',
-        data_prefix=data_prefix,
-        test_mode=True,
-        pipeline=test_pipeline))
+        type=dataset_type, ann_file=ann_file, data_prefix=data_prefix))
 test_dataloader = dict(
-    batch_size=1,
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    collate_fn=dict(type='mmavs.av_collate'),
     dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        ann_file=ann_file,
-        split='test',
-        data_prefix=data_prefix,
-        test_mode=True,
-        pipeline=test_pipeline))
-val_evaluator = dict(type='AVSMetric')
-test_evaluator = val_evaluator
+        type=dataset_type, ann_file=ann_file, data_prefix=data_prefix))

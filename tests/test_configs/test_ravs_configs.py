@@ -24,7 +24,7 @@ TINY = [n for n in ALL if 'synthavs' in n]
 # change the same flags and are checked by test_config_settings)
 TINY_RUN = [n for n in TINY if n.startswith('ravs_')] + [
     f'ravs-{kind}_simpleconv_1xb4-300it_synthavs-ms3-64x64.py'
-    for kind in ('baseline', 'sgsm', 'ama')
+    for kind in ('baseline', 'gtf', 'sgsm', 'ama')
 ] + ['ravs-g28-14-5_simpleconv_1xb4-300it_synthavs-avss-64x64.py']
 
 
@@ -52,7 +52,7 @@ def _batch(num_frames, size, num_classes, clips=1, labelled=None):
 
 def test_config_set_is_complete():
     names = set(ALL)
-    assert set(TINY_RUN) <= names and len(TINY) == 15
+    assert set(TINY_RUN) <= names and len(TINY) == 17
     for audio in ('vggish', 'htsat'):
         for task in ('8xb2-40e_s4', '8xb2-40e_ms3', '8xb1-80e_avss',
                      '8xb8-40e_vpo-ss', '8xb8-40e_vpo-ms',
@@ -60,7 +60,8 @@ def test_config_set_is_complete():
             assert f'ravs_mit-b5-{audio}_{task}-224x224.py' in names
     for task in ('8xb2-40e_s4', '8xb2-40e_ms3', '8xb1-80e_avss'):
         assert f'ravs_pvt-v2-b5-vggish_{task}-224x224.py' in names
-    for kind in ('baseline', 'sgsm', 'ama', 'g28-14-5', 'g10-7-5', 'g5-5-5'):
+    for kind in ('baseline', 'gtf', 'sgsm', 'ama', 'g28-14-5', 'g10-7-5',
+                 'g5-5-5'):
         for task in ('8xb2-40e_ms3', '8xb1-80e_avss'):
             assert f'ravs-{kind}_mit-b5-htsat_{task}-224x224.py' in names
         for task in ('ms3', 'avss'):
@@ -80,14 +81,15 @@ def test_config_settings(name):
         'ravs-g5-5-5': (5, 5, 5)
     }.get(kind, (14, 7, 5))
     assert tuple(model.neck.num_groups) == groups
-    assert model.neck.use_sgsm == (kind != 'ravs-baseline')
-    has_cst = kind not in ('ravs-baseline', 'ravs-sgsm')
+    assert model.neck.use_sgsm == (kind not in ('ravs-baseline', 'ravs-gtf'))
+    assert model.neck.get('gt_filter', False) == (kind == 'ravs-gtf')
+    has_cst = kind not in ('ravs-baseline', 'ravs-gtf', 'ravs-sgsm')
     assert bool(model.av_losses) == has_cst
     if has_cst:
         loss = model.av_losses[0]
         assert (loss.type, loss.temperature, loss.threshold,
                 loss.loss_weight) == ('InfoNCEGroupLoss', 0.1, 0.5, 0.1)
-    ue = kind not in ('ravs-baseline', 'ravs-sgsm', 'ravs-ama')
+    ue = kind not in ('ravs-baseline', 'ravs-gtf', 'ravs-sgsm', 'ravs-ama')
     assert model.decode_head.use_uncertainty == ue
     head = model.decode_head
     frames = 10 if 'avss' in name else 1 if 'vpo' in name else 5
@@ -165,6 +167,37 @@ def test_tiny_configs_train_and_predict(name):
         out = model(**model.data_preprocessor(batch, False), mode='predict')
     assert len(out) == num_frames
     assert out[0].pred_sem_seg.data.shape == (1, 64, 64)
+
+
+def test_gtf_gets_sounding_masks_in_training_only():
+    cfg = _cfg('ravs-gtf_simpleconv_1xb4-300it_synthavs-ms3-64x64.py')
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    seen = []
+    forward = model.neck.forward
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs.get('gt_masks'))
+        return forward(*args, **kwargs)
+
+    model.neck.forward = spy
+    labelled = [True, False, True, True, True]
+    batch = _batch(5, 64, 2, labelled=labelled)
+    data = model.data_preprocessor(batch, True)
+    gts = torch.stack([s.gt_sem_seg.data for s in data['data_samples']])
+    model(**data, mode='loss')
+    masks = seen[0]
+    assert masks.shape == (5, 1, 64, 64)
+    # labelled frames: 1 exactly on the sounding pixels
+    for t in (0, 2, 3, 4):
+        assert torch.equal(masks[t], (gts[t] == 1).float())
+        assert 0 < masks[t].mean() < 1
+    # the unlabelled frame is not filtered
+    assert bool((masks[1] == 1).all())
+    model.eval()
+    with torch.no_grad():
+        model(**model.data_preprocessor(batch, False), mode='predict')
+    assert seen[1] is None
 
 
 @pytest.mark.slow

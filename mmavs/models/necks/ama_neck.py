@@ -2,6 +2,7 @@
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from mmengine.model import BaseModule
+import torch.nn.functional as F
 from torch import Tensor, nn
 
 from mmavs.registry import MODELS
@@ -41,6 +42,18 @@ class AMANeck(BaseModule):
     audio-visual cross-attention fusion and only ``ama_audio_feats`` is
     returned.
 
+    With ``gt_filter=True`` (the "+GTF" ablation row: "utilizes ground truth
+    masks to filter silent regions during modality alignment", as in the
+    Stepping Stones method the paper cites) the neck sets
+    ``requires_gt_masks``; :class:`AVEncoderDecoder` then passes the
+    training frames' sounding masks (``gt_masks`` [B*T, 1, H, W], 1 on
+    sounding pixels and on pixels without ground truth, 0 on silent ones)
+    and each token's cross-attention update is weighted by the fraction of
+    its area that sounds (adaptive average pooling of the mask to the
+    stage's size). Ground truth exists only in training: at inference the
+    audio is fused into every token (no filter), which is the train/test gap
+    the paper attributes to GT filtering.
+
     Args:
         in_channels (Sequence[int]): Channels of the selected backbone
             outputs.
@@ -60,6 +73,8 @@ class AMANeck(BaseModule):
         group_mask (bool): See :class:`SGSMBlock`. Defaults to False.
         dpc_assign (str): DPC-KNN assignment, ``'nearest_center'``
             (TCFormer, default) or ``'density_parent'`` (the paper's Eq. 4).
+        gt_filter (bool): GT-mask filtering of the fusion in training.
+            Defaults to False.
         in_index (Sequence[int], optional): Backbone outputs to use (all by
             default).
         init_cfg (dict, optional): Initialization config.
@@ -78,6 +93,7 @@ class AMANeck(BaseModule):
                  use_sgsm: bool = True,
                  group_mask: bool = False,
                  dpc_assign: str = 'nearest_center',
+                 gt_filter: bool = False,
                  in_index: Optional[Sequence[int]] = None,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
@@ -102,6 +118,7 @@ class AMANeck(BaseModule):
                              f'one value per AMA stage {self.ama_stages}')
         self.num_groups = list(num_groups)
         self.use_sgsm = use_sgsm
+        self.gt_filter = gt_filter
         self.blocks = nn.ModuleList([
             SGSMBlock(
                 self.in_channels[s],
@@ -122,7 +139,8 @@ class AMANeck(BaseModule):
         self,
         feats: Sequence[Tensor],
         audio_feat: Tensor,
-        num_frames: Optional[int] = None
+        num_frames: Optional[int] = None,
+        gt_masks: Optional[Tensor] = None
     ) -> Tuple[List[Tensor], Dict[str, List[Tensor]]]:
         """Align the AMA stages with the audio.
 
@@ -130,6 +148,9 @@ class AMANeck(BaseModule):
             feats (Sequence[Tensor]): Backbone outputs [B*T, C_i, H_i, W_i].
             audio_feat (Tensor): [B*T, D] (or [B*T, L, D]) audio features.
             num_frames (int, optional): T (unused: alignment is per frame).
+            gt_masks (Tensor, optional): [B*T, 1, H, W] sounding masks in
+                [0, 1] (training with ``gt_filter=True``); ignored
+                otherwise.
 
         Returns:
             tuple: the selected stages (AMA stages aligned) and ``extras``.
@@ -155,10 +176,24 @@ class AMANeck(BaseModule):
                 raise ValueError(
                     f'AMANeck: stage {stage} has {h}x{w} tokens, fewer '
                     f'than num_groups={block.num_groups}')
-            feats[stage], out = block(feats[stage], audio_feat)
+            region = None
+            if self.gt_filter and gt_masks is not None:
+                if gt_masks.dim() != 4 or gt_masks.shape[:2] != (
+                        feats[stage].shape[0], 1):
+                    raise ValueError(
+                        'AMANeck: gt_masks must be [B*T, 1, H, W] with '
+                        f'B*T={feats[stage].shape[0]}, got '
+                        f'{tuple(gt_masks.shape)}')
+                region = F.adaptive_avg_pool2d(gt_masks.float(), (h, w))
+            feats[stage], out = block(feats[stage], audio_feat, region)
             extras['ama_audio_feats'].append(out['audio'])
             if self.use_sgsm:
                 extras['ama_group_feats'].append(out['group_feats'])
                 extras['ama_group_index'].append(out['group_index'])
                 extras['ama_relevance'].append(out['relevance'])
         return feats, extras
+
+    @property
+    def requires_gt_masks(self) -> bool:
+        """Whether training passes ground-truth masks (``gt_filter``)."""
+        return self.gt_filter

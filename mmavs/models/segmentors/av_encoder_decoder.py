@@ -30,7 +30,10 @@ class AVEncoderDecoder(BaseSegmentor):
     3. ``neck(feats, audio_feat, num_frames)`` -> fused features. A neck may
        return ``(feats, extras)`` where ``extras`` is a dict of intermediate
        tensors (per-stage features, group tokens...) that audio-aware losses
-       need; they are passed explicitly, never through global state;
+       need; they are passed explicitly, never through global state. A
+       neck whose ``requires_gt_masks`` is True also gets ``gt_masks``
+       [B*T, 1, H, W] (1 on sounding pixels and on pixels without ground
+       truth) in training, for ground-truth filtering ablations;
     4. ``decode_head`` (an mmseg-style head) -> per-frame logits;
     5. ``av_losses``: modules called as ``loss(extras, audio_feat,
        data_samples)`` that return a dict of ``loss_*`` terms. ``extras``
@@ -130,12 +133,28 @@ class AVEncoderDecoder(BaseSegmentor):
         audio_feat = self.extract_audio_feat(inputs['audio'])
         return list(feats), audio_feat
 
-    def _fuse(self, inputs: AVInputs) -> Tuple[List[Tensor], dict, Tensor]:
+    def _sounding_masks(self, data_samples: SampleList) -> Tensor:
+        """[B*T, 1, H, W] float masks of the training targets: 1 on
+        sounding (non-zero) pixels and on pixels without ground truth
+        (``ignore_index``, non-zero too), 0 on silent ones."""
+        gts = torch.stack([s.gt_sem_seg.data for s in data_samples])
+        return (gts != 0).float()
+
+    def _fuse(
+        self,
+        inputs: AVInputs,
+        data_samples: OptSampleList = None
+    ) -> Tuple[List[Tensor], dict, Tensor]:
         feats, audio_feat = self.extract_feat(inputs)
         extras: dict = dict(
             backbone_feats=feats, num_frames=inputs['num_frames'])
         if self.with_neck:
-            out = self.neck(feats, audio_feat, inputs['num_frames'])
+            kwargs = dict()
+            if data_samples is not None and \
+                    getattr(self.neck, 'requires_gt_masks', False):
+                kwargs['gt_masks'] = self._sounding_masks(data_samples)
+            out = self.neck(feats, audio_feat, inputs['num_frames'],
+                            **kwargs)
             if isinstance(out, tuple) and len(out) == 2 and \
                     isinstance(out[1], dict):
                 feats, neck_extras = out
@@ -177,7 +196,7 @@ class AVEncoderDecoder(BaseSegmentor):
             dict[str, Tensor]: Loss terms.
         """
         data_samples = self._mask_unsupervised(data_samples)
-        feats, extras, audio_feat = self._fuse(inputs)
+        feats, extras, audio_feat = self._fuse(inputs, data_samples)
         losses = dict()
         head_losses = self.decode_head.loss(feats, data_samples,
                                             self.train_cfg)

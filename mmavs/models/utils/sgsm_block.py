@@ -27,6 +27,12 @@ embedding ``a`` (projected to C by a linear layer):
 
 ``use_grouping=False`` gives the ablation baseline's plain cross-attention
 fusion: the block returns ``f_av`` and no group features.
+
+GT-mask filtering (GTF, the "+GTF" row of the paper's component table):
+``forward(x, audio, region)`` multiplies the cross-attention update of each
+token by ``region`` (the fraction of the token covered by sounding ground
+truth), ``f_av = LN(f + region * MCA(f, a))``, so silent regions get no
+audio during training.
 """
 from typing import Dict, Optional, Tuple
 
@@ -206,12 +212,18 @@ class SGSMBlock(BaseModule):
                 for _ in range(num_layers)
             ])
 
-    def forward(self, x: Tensor, audio: Tensor) -> Tuple[Tensor, Dict]:
+    def forward(self,
+                x: Tensor,
+                audio: Tensor,
+                region: Optional[Tensor] = None) -> Tuple[Tensor, Dict]:
         """Align one stage.
 
         Args:
             x (Tensor): [B, C, H, W] visual features.
             audio (Tensor): [B, D] or [B, L, D] audio features.
+            region (Tensor, optional): [B, 1, H, W] weights in [0, 1] of
+                the cross-attention update per token (GT-mask filtering).
+                None (default) fuses every token.
 
         Returns:
             tuple: ``out`` [B, C, H, W] and a dict with ``audio`` [B, C]
@@ -228,6 +240,11 @@ class SGSMBlock(BaseModule):
         f = x.flatten(2).transpose(1, 2)  # [B, N, C]
         a = self.audio_proj(audio)  # [B, L, C]
         mca = self.cross_attn(f, a, a, need_weights=False)[0]
+        if region is not None:
+            if region.shape != (b, 1, h, w):
+                raise ValueError(f'SGSMBlock: region must be [{b}, 1, {h}, '
+                                 f'{w}], got {tuple(region.shape)}')
+            mca = mca * region.flatten(2).transpose(1, 2).to(mca.dtype)
         f_av = self.norm_av(f + mca)
         extras = dict(audio=a.mean(1))
         if not self.use_grouping:

@@ -1,6 +1,7 @@
 # Copyright (c) mmavs contributors. All rights reserved.
 import pytest
 import torch
+import torch.nn.functional as F
 
 import mmavs  # noqa: F401  (installs the mmcv.ops fallback first)
 from mmavs.models.necks.ama_neck import AMANeck
@@ -109,6 +110,41 @@ def test_baseline_cross_attention_only():
     # audio changes the fused features
     out2, _ = neck(feats, audio + 1)
     assert not torch.allclose(out[0], out2[0])
+
+
+def test_gt_filter_weights_the_fusion_by_the_sounding_area():
+    feats, audio = _inputs(frames=2, seed=4)
+    torch.manual_seed(0)
+    neck = _neck(use_sgsm=False, gt_filter=True)
+    assert neck.requires_gt_masks and not _neck().requires_gt_masks
+    # frame 0: left half of the 64x64 input sounds; frame 1: silent
+    gt = torch.zeros(2, 1, 64, 64)
+    gt[0, :, :, :32] = 1
+    out, _ = neck(feats, audio, gt_masks=gt)
+    block = neck.blocks[0]
+    f = feats[0].flatten(2).transpose(1, 2)  # [2, 256, 8]
+    a = block.audio_proj(audio)[:, None]
+    mca = block.cross_attn(f, a, a, need_weights=False)[0]
+    # each 16x16 token covers a 4x4 patch: weight 1 left, 0 right
+    region = torch.zeros(2, 16, 16)
+    region[0, :, :8] = 1
+    ref = block.norm_av(f + region.flatten(1)[..., None] * mca)
+    torch.testing.assert_close(out[0].flatten(2).transpose(1, 2), ref)
+    # a silent frame gets no audio at all: changing it changes nothing
+    out2, _ = neck(feats, audio + 5, gt_masks=gt)
+    torch.testing.assert_close(out2[0][1], out[0][1])
+    assert not torch.allclose(out2[0][0], out[0][0])
+    # a token half covered gets half the update (area pooling)
+    half = torch.zeros(2, 1, 64, 64)
+    half[:, :, :, :2] = 1
+    region = F.adaptive_avg_pool2d(half, (16, 16))
+    assert region[0, 0, 0, 0] == 0.5
+    # without masks (inference) the fusion is unfiltered
+    plain, _ = neck(feats, audio)
+    torch.testing.assert_close(plain[0].flatten(2).transpose(1, 2),
+                               block.norm_av(f + mca))
+    with pytest.raises(ValueError, match='gt_masks'):
+        neck(feats, audio, gt_masks=gt[:1])
 
 
 def test_in_index_and_errors():

@@ -162,10 +162,14 @@ class AVMKLLoss(nn.Module):
             if self.norm_feat:
                 a_fea = F.normalize(a_fea, dim=-1)
                 feat = F.normalize(feat, dim=-1)
+            # the official F.kl_div(log_softmax(f), softmax(a)), computed
+            # with a log target: same value, but no NaN gradient where
+            # softmax(a) underflows to 0 (large audio features)
             kl = F.kl_div(
                 F.log_softmax(feat, dim=-1),
-                F.softmax(a_fea, dim=-1),
-                reduction='none').sum(-1)  # [N]
+                F.log_softmax(a_fea, dim=-1),
+                reduction='none',
+                log_target=True).sum(-1)  # [N]
             w = valid.to(kl.device)
             kl = (kl * w).sum()
             if self.reduction == 'mean':

@@ -80,6 +80,20 @@ def test_gradient_reaches_logits_and_features_and_gt_option():
     assert torch.isfinite(gt_loss) and gt_loss > 0
 
 
+def test_large_audio_features_give_finite_gradients():
+    # softmax of large audio features underflows to exact zeros; the
+    # official softmax target then gives NaN gradients, the log target not
+    _, v, a, extras, samples = _inputs()
+    a[0] = (a[0] * 300).requires_grad_(True)
+    assert (a[0].softmax(-1) == 0).any()
+    loss = AVMKLLoss(stages=(0, ))(extras, None, samples)['loss_avm']
+    loss.backward()
+    assert torch.isfinite(loss) and torch.isfinite(a[0].grad).all()
+    official = AVMKLLoss(stages=(0, )).loss_weight * _official_ms3(
+        torch.stack([s.train_seg_logits for s in samples]), a, v, (0, ))
+    torch.testing.assert_close(loss, official)
+
+
 def test_errors_name_what_is_missing():
     _, _, _, extras, samples = _inputs()
     with pytest.raises(KeyError, match='tpavi_audio_feats'):

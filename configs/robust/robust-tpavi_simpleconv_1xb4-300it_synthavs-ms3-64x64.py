@@ -9,38 +9,19 @@
 # qualifying clips (official MS3 generator).
 # Generate the data first: python tools/dataset_converters/make_synthavs.py
 _base_ = [
-    '../_base_/models/tpavi_pvt-v2-b5.py',
+    '../_base_/models/tpavi_simpleconv.py',
     '../_base_/datasets/synthavs_ms3.py',
     '../_base_/default_runtime.py',
     '../_base_/schedules/schedule_adam_1e-4_200it.py',
 ]
-model = dict(
-    backbone=dict(
-        _delete_=True,
-        type='SimpleConvNet',
-        channels=(8, 16, 32, 64, 128),
-        depth=1),
-    audio_backbone=dict(
-        _delete_=True,
-        type='AudioMLP',
-        in_features=96 * 64,
-        hidden=(128, ),
-        out_features=128),
-    neck=dict(
-        in_channels=(16, 32, 64, 128),
-        in_index=(1, 2, 3, 4),
-        channels=32,
-        audio_channels=128),
-    decode_head=dict(
-        in_channels=(32, 32, 32, 32), channels=8, mid_channels=16),
-    av_losses=[
-        dict(
-            type='AVSimilarityLoss',
-            visual_channels=128,
-            audio_channels=128,
-            similarity='cosine',
-            loss_weight=1.0)
-    ])
+model = dict(av_losses=[
+    dict(
+        type='AVSimilarityLoss',
+        visual_channels=128,
+        audio_channels=128,
+        similarity='cosine',
+        loss_weight=1.0)
+])
 robust_common = dict(
     category_groups='synthavs',
     category_file=dict(

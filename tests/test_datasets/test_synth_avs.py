@@ -544,6 +544,9 @@ def test_make_synthavs_tool(tmp_path, capsys):
     tool['main'](args)
     text = capsys.readouterr().out
     assert 'avss/train: 3 clips' in text
+    # the audio encoder is pretrained on a binary layout's audio only
+    assert 'audio encoder' not in text
+    assert not osp.exists(osp.join(out, 'pretrained'))
     rows = _read_csv(out, 'avss')
     assert len(rows) == 7
     import cv2

@@ -2,19 +2,14 @@
 # groups [14, 7, 5] + CST + UE decoder) with small widths. SimpleConvNet has 4
 # stride-2 stages (strides 2..16); stages 1-3 (strides 4/8/16, 16/32/64
 # channels: 16x16, 8x8, 4x4 tokens) feed the neck and decoder. The audio
-# backbone is a trainable MLP over the VGGish log-mel examples (no pretrained
-# VGGish offline).
-_base_ = './ravs_mit-b5_vggish.py'
+# backbone is the frozen SynthAVS-pretrained MLP of synthavs_audio_mlp.py
+# (the stand-in for the paper's frozen pretrained VGGish/HTSAT).
+_base_ = ['./ravs_mit-b5_vggish.py', './synthavs_audio_mlp.py']
 model = dict(
     backbone=dict(
         _delete_=True, type='SimpleConvNet', channels=(8, 16, 32, 64),
         depth=1),
-    audio_backbone=dict(
-        _delete_=True,
-        type='AudioMLP',
-        in_features=96 * 64,
-        hidden=(128, ),
-        out_features=128),
+    audio_backbone={{_base_.synthavs_audio_backbone}},
     neck=dict(
         in_channels=(16, 32, 64),
         in_index=(1, 2, 3),

@@ -2,21 +2,16 @@
 # (per-stage ASPP, TPAVI at every stage over the clip's frames, fusion
 # decoder, sigmoid BCE) with small widths. SimpleConvNet gives 5 stride-2
 # stages; the last four (strides 4..32, as in ResNet/PVT) feed the neck. The
-# audio backbone is a trainable MLP over the VGGish log-mel examples (no
-# pretrained VGGish offline).
-_base_ = './tpavi_pvt-v2-b5.py'
+# audio backbone is the frozen SynthAVS-pretrained MLP of
+# synthavs_audio_mlp.py (the stand-in for the frozen pretrained VGGish).
+_base_ = ['./tpavi_pvt-v2-b5.py', './synthavs_audio_mlp.py']
 model = dict(
     backbone=dict(
         _delete_=True,
         type='SimpleConvNet',
         channels=(8, 16, 32, 64, 128),
         depth=1),
-    audio_backbone=dict(
-        _delete_=True,
-        type='AudioMLP',
-        in_features=96 * 64,
-        hidden=(128, ),
-        out_features=128),
+    audio_backbone={{_base_.synthavs_audio_backbone}},
     neck=dict(
         in_channels=(16, 32, 64, 128),
         in_index=(1, 2, 3, 4),

@@ -2,7 +2,8 @@
 # The main job, from a fresh clone: bash tools/run_demo.sh [CONFIG] [WORK_DIR]
 #
 # 1. sets up (or reuses) the environment (tools/setup_env.sh);
-# 2. generates SynthAVS into data/synthavs unless it is already there;
+# 2. generates SynthAVS into data/synthavs unless it is already there, and
+#    pretrains the tiny configs' frozen audio encoder on its train audio;
 # 3. trains CONFIG on CPU (default: the tiny RAVS config, 300 iterations);
 # 4. evaluates the last checkpoint on the SynthAVS test split and writes
 #    WORK_DIR/test/metrics.json and mask overlays WORK_DIR/test/<run>/vis/<clip>/<frame>.png.

@@ -1,0 +1,47 @@
+# Copyright (c) mmavs contributors. All rights reserved.
+"""Integration (issue: TPAVI learns from audio): the tiny TPAVI trained on
+SynthAVS with its audio beats the same model trained with the audio zeroed
+on the clips where only some of the visible objects sound."""
+import json
+import os.path as osp
+
+import pytest
+
+from mmavs.apis.synthavs_audio import ensure_synthavs_audio
+from mmavs.datasets.synth_avs import generate_synthavs
+from mmavs.testing import data_root_options, run_tool
+
+pytestmark = pytest.mark.slow
+
+CONFIG = 'configs/tpavi/tpavi_simpleconv_1xb4-300it_synthavs-ms3-64x64.py'
+SOME = 'case/multi_some_sounding/J@frame'
+
+
+def _train_and_test(root, encoder, work_dir, blind):
+    opts = ['--cfg-options'] + data_root_options(root) + [
+        f'model.audio_backbone.init_cfg.checkpoint={encoder}',
+        f'model.audio_blind={blind}',
+        'randomness.seed=0',
+        'train_cfg.val_interval=100000',
+        'train_dataloader.num_workers=1',
+        'test_dataloader.num_workers=1',
+    ]
+    run_tool(['tools/train.py', CONFIG, '--work-dir', work_dir] + opts)
+    with open(osp.join(work_dir, 'last_checkpoint')) as f:
+        ckpt = f.read().strip()
+    test_dir = osp.join(work_dir, 'test')
+    run_tool(['tools/test.py', CONFIG, ckpt, '--work-dir', test_dir] + opts)
+    with open(osp.join(test_dir, 'metrics.json')) as f:
+        return json.load(f)
+
+
+def test_tiny_tpavi_learns_from_audio(tmp_path):
+    # the default SynthAVS MS3 train and test splits (seed 0, 64x64)
+    root = str(tmp_path / 'synthavs')
+    generate_synthavs(root, layouts=('ms3', ), num_val=4, num_workers=2)
+    encoder = ensure_synthavs_audio(root)
+    heard = _train_and_test(root, encoder, str(tmp_path / 'audio'), False)
+    blind = _train_and_test(root, encoder, str(tmp_path / 'blind'), True)
+    # 300 iterations, seed 0, measured: 0.446 vs 0.275 (J 0.690 vs 0.520)
+    assert heard[SOME] > blind[SOME] + 0.1, (heard, blind)
+    assert heard['J@frame'] > blind['J@frame'] + 0.05, (heard, blind)

@@ -24,7 +24,7 @@ TINY = [n for n in ALL if 'synthavs' in n]
 # change the same flags and are checked by test_config_settings)
 TINY_RUN = [n for n in TINY if n.startswith('ravs_')] + [
     f'ravs-{kind}_simpleconv_1xb4-300it_synthavs-ms3-64x64.py'
-    for kind in ('baseline', 'gtf', 'sgsm', 'ama')
+    for kind in ('baseline', 'gtf', 'gtfalign', 'sgsm', 'ama')
 ] + ['ravs-g28-14-5_simpleconv_1xb4-300it_synthavs-avss-64x64.py']
 
 
@@ -52,7 +52,7 @@ def _batch(num_frames, size, num_classes, clips=1, labelled=None):
 
 def test_config_set_is_complete():
     names = set(ALL)
-    assert set(TINY_RUN) <= names and len(TINY) == 17
+    assert set(TINY_RUN) <= names and len(TINY) == 19
     for audio in ('vggish', 'htsat'):
         for task in ('8xb2-40e_s4', '8xb2-40e_ms3', '8xb1-80e_avss',
                      '8xb8-40e_vpo-ss', '8xb8-40e_vpo-ms',
@@ -60,8 +60,8 @@ def test_config_set_is_complete():
             assert f'ravs_mit-b5-{audio}_{task}-224x224.py' in names
     for task in ('8xb2-40e_s4', '8xb2-40e_ms3', '8xb1-80e_avss'):
         assert f'ravs_pvt-v2-b5-vggish_{task}-224x224.py' in names
-    for kind in ('baseline', 'gtf', 'sgsm', 'ama', 'g28-14-5', 'g10-7-5',
-                 'g5-5-5'):
+    for kind in ('baseline', 'gtf', 'gtfalign', 'sgsm', 'ama', 'g28-14-5',
+                 'g10-7-5', 'g5-5-5'):
         for task in ('8xb2-40e_ms3', '8xb1-80e_avss'):
             assert f'ravs-{kind}_mit-b5-htsat_{task}-224x224.py' in names
         for task in ('ms3', 'avss'):
@@ -81,15 +81,22 @@ def test_config_settings(name):
         'ravs-g5-5-5': (5, 5, 5)
     }.get(kind, (14, 7, 5))
     assert tuple(model.neck.num_groups) == groups
-    assert model.neck.use_sgsm == (kind not in ('ravs-baseline', 'ravs-gtf'))
+    plain = ('ravs-baseline', 'ravs-gtf', 'ravs-gtfalign')
+    assert model.neck.use_sgsm == (kind not in plain)
     assert model.neck.get('gt_filter', False) == (kind == 'ravs-gtf')
-    has_cst = kind not in ('ravs-baseline', 'ravs-gtf', 'ravs-sgsm')
-    assert bool(model.av_losses) == has_cst
+    has_cst = kind not in plain + ('ravs-sgsm', )
+    if kind == 'ravs-gtfalign':
+        (align, ) = model.av_losses
+        assert (align.type, align.mask_source, align.visual_key,
+                align.audio_key) == ('AVMKLLoss', 'gt', 'ama_visual_feats',
+                                     'ama_audio_feats')
+    else:
+        assert bool(model.av_losses) == has_cst
     if has_cst:
         loss = model.av_losses[0]
         assert (loss.type, loss.temperature, loss.threshold,
                 loss.loss_weight) == ('InfoNCEGroupLoss', 0.1, 0.5, 0.1)
-    ue = kind not in ('ravs-baseline', 'ravs-gtf', 'ravs-sgsm', 'ravs-ama')
+    ue = kind not in plain + ('ravs-sgsm', 'ravs-ama')
     assert model.decode_head.use_uncertainty == ue
     head = model.decode_head
     frames = 10 if 'avss' in name else 1 if 'vpo' in name else 5
@@ -152,8 +159,7 @@ def test_tiny_configs_train_and_predict(name):
     expected = {'decode.loss_ce', 'decode.loss_dice', 'decode.loss_iou'}
     if model.decode_head.use_uncertainty:
         expected.add('decode.loss_evidential')
-    if model.av_losses:
-        expected.add('loss_csl')
+    expected |= {loss.loss_name for loss in model.av_losses}
     assert expected <= set(losses)
     if not model.decode_head.use_uncertainty:
         assert 'decode.loss_evidential' not in losses

@@ -39,6 +39,12 @@ class AVMKLLoss(nn.Module):
     The predicted logits are read from the data samples' field
     ``train_seg_logits``, attached by :class:`TPAVIHead` during ``loss``.
 
+    ``visual_key`` / ``audio_key`` name the per-stage lists in ``extras``;
+    with ``'ama_visual_feats'`` / ``'ama_audio_feats'`` and
+    ``mask_source='gt'`` the loss aligns the audio with the ground-truth
+    sounding regions of :class:`AMANeck`'s stages (the RAVS "+GTF"
+    alignment variant).
+
     Args:
         stages (Sequence[int]): Stages used. Defaults to (0, 1, 2, 3).
         loss_weight (float): Weight. Defaults to 0.5.
@@ -52,6 +58,10 @@ class AVMKLLoss(nn.Module):
             Defaults to 0.
         ignore_index (int): Ignored ground-truth value. Defaults to 255.
         loss_name (str): Name of the term. Defaults to ``'loss_avm'``.
+        visual_key (str): Extras key of the per-stage visual maps.
+            Defaults to ``'tpavi_visual_feats'``.
+        audio_key (str): Extras key of the per-stage projected audio.
+            Defaults to ``'tpavi_audio_feats'``.
     """
 
     def __init__(self,
@@ -64,7 +74,9 @@ class AVMKLLoss(nn.Module):
                  reduction: str = 'sum',
                  background_index: int = 0,
                  ignore_index: int = 255,
-                 loss_name: str = 'loss_avm') -> None:
+                 loss_name: str = 'loss_avm',
+                 visual_key: str = 'tpavi_visual_feats',
+                 audio_key: str = 'tpavi_audio_feats') -> None:
         super().__init__()
         for key, value, allowed in (('mask_source', mask_source,
                                      ('pred', 'gt')), ('pooling', pooling,
@@ -85,6 +97,8 @@ class AVMKLLoss(nn.Module):
         self.background_index = background_index
         self.ignore_index = ignore_index
         self.loss_name = loss_name
+        self.visual_key = visual_key
+        self.audio_key = audio_key
 
     def _full_masks(self, data_samples: SampleList) -> Tuple[Tensor, bool]:
         """Full-resolution mask [N, 1, H, W] and whether it holds logits.
@@ -132,10 +146,11 @@ class AVMKLLoss(nn.Module):
         Returns:
             dict[str, Tensor]: ``{loss_name: loss}``.
         """
-        for key in ('tpavi_visual_feats', 'tpavi_audio_feats'):
+        for key in (self.visual_key, self.audio_key):
             if key not in extras:
                 raise KeyError(f'AVMKLLoss needs extras[{key!r}] from the '
-                               f'neck (TPAVINeck); got keys {list(extras)}')
+                               f'neck (TPAVINeck, AMANeck); got keys '
+                               f'{list(extras)}')
         valid = torch.tensor(
             [bool(s.metainfo.get('valid', True)) for s in data_samples],
             dtype=torch.float32)
@@ -144,8 +159,12 @@ class AVMKLLoss(nn.Module):
         full, is_logit = self._full_masks(data_samples)
         total = 0.
         for stage in self.stages:
-            v_map = extras['tpavi_visual_feats'][stage]
-            a_fea = extras['tpavi_audio_feats'][stage]
+            if stage >= len(extras[self.visual_key]):
+                raise ValueError(f'AVMKLLoss: stage {stage} out of range for '
+                                 f'{len(extras[self.visual_key])} entries of '
+                                 f'extras[{self.visual_key!r}]')
+            v_map = extras[self.visual_key][stage]
+            a_fea = extras[self.audio_key][stage]
             if v_map is None or a_fea is None:
                 raise ValueError(f'AVMKLLoss: stage {stage} has no audio '
                                  f'TPAVI block (check tpavi_stages of the '

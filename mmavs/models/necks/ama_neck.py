@@ -35,12 +35,13 @@ class AMANeck(BaseModule):
 
     - ``ama_group_feats``: refined group features [B*T, P, C];
     - ``ama_audio_feats``: the stage's projected audio [B*T, C];
+    - ``ama_visual_feats``: the stage's aligned map [B*T, C, H, W];
     - ``ama_group_index``: token -> group index [B*T, H*W];
     - ``ama_relevance``: relevance scores [B*T, H*W].
 
     With ``use_sgsm=False`` (ablation baseline) each AMA stage is a plain
-    audio-visual cross-attention fusion and only ``ama_audio_feats`` is
-    returned.
+    audio-visual cross-attention fusion and only ``ama_audio_feats`` and
+    ``ama_visual_feats`` are returned.
 
     With ``gt_filter=True`` (the "+GTF" ablation row: "utilizes ground truth
     masks to filter silent regions during modality alignment", as in the
@@ -166,7 +167,8 @@ class AMANeck(BaseModule):
             if f.shape[1] != c:
                 raise ValueError(f'AMANeck: stage {i} has {f.shape[1]} '
                                  f'channels, expected {c}')
-        extras: Dict[str, List[Tensor]] = dict(ama_audio_feats=[])
+        extras: Dict[str, List[Tensor]] = dict(
+            ama_audio_feats=[], ama_visual_feats=[])
         if self.use_sgsm:
             extras.update(
                 ama_group_feats=[], ama_group_index=[], ama_relevance=[])
@@ -187,6 +189,7 @@ class AMANeck(BaseModule):
                 region = F.adaptive_avg_pool2d(gt_masks.float(), (h, w))
             feats[stage], out = block(feats[stage], audio_feat, region)
             extras['ama_audio_feats'].append(out['audio'])
+            extras['ama_visual_feats'].append(feats[stage])
             if self.use_sgsm:
                 extras['ama_group_feats'].append(out['group_feats'])
                 extras['ama_group_index'].append(out['group_index'])

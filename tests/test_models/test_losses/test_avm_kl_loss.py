@@ -94,6 +94,33 @@ def test_large_audio_features_give_finite_gradients():
     torch.testing.assert_close(loss, official)
 
 
+def test_other_extras_keys_with_gt_masks():
+    # the RAVS "+GTF" alignment: AMANeck's lists, ground-truth masks
+    _, v, a, _, samples = _inputs()
+    extras = dict(ama_visual_feats=v, ama_audio_feats=a)
+    loss = AVMKLLoss(
+        stages=(1, ),
+        mask_source='gt',
+        reduction='mean',
+        loss_weight=1.0,
+        visual_key='ama_visual_feats',
+        audio_key='ama_audio_feats')(extras, None, samples)['loss_avm']
+    gt = torch.stack([s.gt_sem_seg.data for s in samples])
+    m = F.adaptive_avg_pool2d(((gt != 0) & (gt != 255)).float(),
+                              v[1].shape[-2:])
+    f = (v[1] * m).mean((-2, -1))
+    ref = F.kl_div(
+        f.softmax(-1).log(), a[1].softmax(-1), reduction='none').sum(-1)
+    torch.testing.assert_close(loss, ref.mean())
+    with pytest.raises(KeyError, match='tpavi_visual_feats'):
+        AVMKLLoss(stages=(0, ))(extras, None, samples)
+    with pytest.raises(ValueError, match='out of range'):
+        AVMKLLoss(
+            stages=(2, ),
+            visual_key='ama_visual_feats',
+            audio_key='ama_audio_feats')(extras, None, samples)
+
+
 def test_errors_name_what_is_missing():
     _, _, _, extras, samples = _inputs()
     with pytest.raises(KeyError, match='tpavi_audio_feats'):

@@ -104,7 +104,9 @@ def test_baseline_cross_attention_only():
     feats, audio = _inputs()
     neck = _neck(use_sgsm=False)
     out, extras = neck(feats, audio)
-    assert set(extras) == {'ama_audio_feats'}
+    assert set(extras) == {'ama_audio_feats', 'ama_visual_feats'}
+    for stage, v in zip((0, 1, 2), extras['ama_visual_feats']):
+        assert v is out[stage]
     assert [o.shape for o in out] == [f.shape for f in feats]
     assert not hasattr(neck.blocks[0], 'layers')
     # audio changes the fused features

@@ -20,6 +20,7 @@ builtin types, loadable with ``torch.load(weights_only=True)``); its
 ``state_dict`` keys are those of :class:`AudioMLP` (``mlp.0.weight`` ...).
 """
 import hashlib
+import inspect
 import json
 import os
 import os.path as osp
@@ -106,6 +107,24 @@ def _stamp_digest(data_root: str) -> str:
         return hashlib.sha256(f.read()).hexdigest()[:16]
 
 
+def _recipe(data_root: str, layout: str, hidden: Sequence[int],
+            out_features: int, epochs: int, batch_size: int, lr: float,
+            seed: int) -> Dict:
+    """The parameters recorded in (and compared against) ``meta``."""
+    if layout not in _LAYOUTS:
+        raise KeyError(f'pretrain_synthavs_audio: layout={layout!r}, '
+                       f'expected one of {sorted(_LAYOUTS)}')
+    return dict(
+        layout=layout,
+        hidden=list(hidden),
+        out_features=int(out_features),
+        epochs=int(epochs),
+        batch_size=int(batch_size),
+        lr=float(lr),
+        seed=int(seed),
+        data_stamp=_stamp_digest(data_root))
+
+
 def pretrain_synthavs_audio(data_root: str,
                             out_file: Optional[str] = None,
                             layout: str = 'ms3',
@@ -135,19 +154,9 @@ def pretrain_synthavs_audio(data_root: str,
         train/val frame accuracy, data stamp digest).
     """
     from mmavs.models.audio_backbones.audio_mlp import AudioMLP
-    if layout not in _LAYOUTS:
-        raise KeyError(f'pretrain_synthavs_audio: layout={layout!r}, '
-                       f'expected one of {sorted(_LAYOUTS)}')
     out_file = out_file or osp.join(data_root, DEFAULT_ENCODER_FILE)
-    params = dict(
-        layout=layout,
-        hidden=list(hidden),
-        out_features=int(out_features),
-        epochs=int(epochs),
-        batch_size=int(batch_size),
-        lr=float(lr),
-        seed=int(seed),
-        data_stamp=_stamp_digest(data_root))
+    params = _recipe(data_root, layout, hidden, out_features, epochs,
+                     batch_size, lr, seed)
     start = time.time()
     x_train, y_names = _split_audio(data_root, layout, 'train')
     categories = sorted({c for names in y_names for c in names})
@@ -216,17 +225,11 @@ def ensure_synthavs_audio(data_root: str,
     if osp.isfile(out_file):
         meta = torch.load(out_file, map_location='cpu',
                           weights_only=True).get('meta', {})
-        defaults = dict(
-            layout='ms3',
-            hidden=[128],
-            out_features=128,
-            epochs=30,
-            batch_size=64,
-            lr=1e-3,
-            seed=0)
-        defaults.update(kwargs)
-        defaults['hidden'] = list(defaults['hidden'])
-        wanted = dict(defaults, data_stamp=_stamp_digest(data_root))
+        args = inspect.signature(pretrain_synthavs_audio).bind(
+            data_root, out_file, **kwargs)
+        args.apply_defaults()
+        args.arguments.pop('out_file')
+        wanted = _recipe(**args.arguments)
         if all(meta.get(k) == v for k, v in wanted.items()):
             return out_file
     meta = pretrain_synthavs_audio(data_root, out_file, **kwargs)

@@ -1,65 +1,12 @@
 # Copyright (c) mmavs contributors. All rights reserved.
-from typing import Optional, Tuple
-
-import torch
-import torch.nn.functional as F
-from torch import Tensor, nn
+from torch import Tensor
 
 from mmavs.registry import MODELS
-
-
-def soft_region_stats(
-        pred: Tensor,
-        target: Tensor,
-        ignore_index: int = 255) -> Tuple[Tensor, Tensor, Tensor, Tensor]:
-    """Soft overlap statistics per image and class, ignoring pixels.
-
-    One-channel logits are binary (sigmoid = foreground probability, target
-    1 = foreground); C > 1 channels use a softmax and one-hot targets. Pixels
-    labelled ``ignore_index`` count in no sum.
-
-    Args:
-        pred (Tensor): [N, C, H, W] logits.
-        target (Tensor): [N, H, W] labels.
-        ignore_index (int): Ignored label. Defaults to 255.
-
-    Returns:
-        tuple[Tensor, Tensor, Tensor, Tensor]: ``intersection``,
-        ``pred_sum`` and ``target_sum`` [N, C'] (C' = 1 for binary, else C)
-        and ``has_pixels`` [N] (image has a non-ignored pixel).
-    """
-    if pred.dim() != 4 or target.shape != (pred.shape[0], ) + tuple(
-            pred.shape[2:]):
-        raise ValueError('soft region losses expect logits [N, C, H, W] and '
-                         f'labels [N, H, W], got {tuple(pred.shape)} and '
-                         f'{tuple(target.shape)}')
-    valid = (target != ignore_index)
-    labels = target.masked_fill(~valid, 0).long()
-    num = pred.shape[1]
-    if num == 1:
-        prob = pred.sigmoid()
-        if bool((labels > 1).any()):
-            raise ValueError('binary (one-channel) soft region loss needs '
-                             'labels 0/1 (or ignore_index), got '
-                             f'{torch.unique(target).tolist()}')
-        onehot = labels[:, None].to(prob.dtype)
-    else:
-        prob = pred.softmax(1)
-        if bool((labels >= num).any()):
-            raise ValueError(f'soft region loss: labels must be < {num}, '
-                             f'got {torch.unique(target).tolist()}')
-        onehot = F.one_hot(labels, num).permute(0, 3, 1, 2).to(prob.dtype)
-    m = valid[:, None].to(prob.dtype)
-    prob = prob * m
-    onehot = onehot * m
-    inter = (prob * onehot).flatten(2).sum(-1)
-    psum = prob.flatten(2).sum(-1)
-    tsum = onehot.flatten(2).sum(-1)
-    return inter, psum, tsum, valid.flatten(1).any(1)
+from .soft_region_loss import SoftRegionLoss
 
 
 @MODELS.register_module()
-class IoULoss(nn.Module):
+class IoULoss(SoftRegionLoss):
     """Soft IoU (Jaccard) loss, ``1 - (I + s) / (P + T - I + s)``.
 
     mmseg has no soft IoU loss that handles a one-channel sigmoid output and
@@ -80,27 +27,10 @@ class IoULoss(nn.Module):
                  smooth: float = 1.0,
                  loss_weight: float = 1.0,
                  loss_name: str = 'loss_iou') -> None:
-        super().__init__()
-        self.smooth = smooth
-        self.loss_weight = loss_weight
-        self._loss_name = loss_name
+        super().__init__(smooth, loss_weight, loss_name)
 
-    @property
-    def loss_name(self) -> str:
-        """Name of the loss term."""
-        return self._loss_name
-
-    def forward(self,
-                pred: Tensor,
-                target: Tensor,
-                weight: Optional[Tensor] = None,
-                ignore_index: int = 255,
-                **kwargs) -> Tensor:
-        """Compute the loss (``weight`` must be None)."""
-        if weight is not None:
-            raise ValueError('IoULoss does not support pixel weights')
-        inter, psum, tsum, has = soft_region_stats(pred, target, ignore_index)
-        iou = (inter + self.smooth) / (psum + tsum - inter + self.smooth)
-        per_image = 1 - iou.mean(1)
-        value = (per_image * has).sum() / has.sum().clamp_min(1)
-        return self.loss_weight * value
+    def score(self, inter: Tensor, pred_sum: Tensor,
+              target_sum: Tensor) -> Tensor:
+        """Soft IoU ``(I + s) / (P + T - I + s)``."""
+        return (inter + self.smooth) / (
+            pred_sum + target_sum - inter + self.smooth)

@@ -1,14 +1,12 @@
 # Copyright (c) mmavs contributors. All rights reserved.
-from typing import Optional
-
-from torch import Tensor, nn
+from torch import Tensor
 
 from mmavs.registry import MODELS
-from .iou_loss import soft_region_stats
+from .soft_region_loss import SoftRegionLoss
 
 
 @MODELS.register_module()
-class SoftDiceLoss(nn.Module):
+class SoftDiceLoss(SoftRegionLoss):
     """Soft Dice loss, ``1 - (2 I + s) / (P + T + s)``, ignoring pixels.
 
     mmseg 1.2.2's ``DiceLoss`` does not fit AVS training: with one sigmoid
@@ -30,27 +28,10 @@ class SoftDiceLoss(nn.Module):
                  smooth: float = 1.0,
                  loss_weight: float = 1.0,
                  loss_name: str = 'loss_dice') -> None:
-        super().__init__()
-        self.smooth = smooth
-        self.loss_weight = loss_weight
-        self._loss_name = loss_name
+        super().__init__(smooth, loss_weight, loss_name)
 
-    @property
-    def loss_name(self) -> str:
-        """Name of the loss term."""
-        return self._loss_name
-
-    def forward(self,
-                pred: Tensor,
-                target: Tensor,
-                weight: Optional[Tensor] = None,
-                ignore_index: int = 255,
-                **kwargs) -> Tensor:
-        """Compute the loss (``weight`` must be None)."""
-        if weight is not None:
-            raise ValueError('SoftDiceLoss does not support pixel weights')
-        inter, psum, tsum, has = soft_region_stats(pred, target, ignore_index)
-        dice = (2 * inter + self.smooth) / (psum + tsum + self.smooth)
-        per_image = 1 - dice.mean(1)
-        value = (per_image * has).sum() / has.sum().clamp_min(1)
-        return self.loss_weight * value
+    def score(self, inter: Tensor, pred_sum: Tensor,
+              target_sum: Tensor) -> Tensor:
+        """Soft Dice ``(2 I + s) / (P + T + s)``."""
+        return (2 * inter + self.smooth) / (pred_sum + target_sum +
+                                            self.smooth)

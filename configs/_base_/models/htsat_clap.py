@@ -1,0 +1,43 @@
+# The frozen CLAP HTSAT-tiny audio encoder (768-D embedding, LAION-CLAP
+# checkpoint pretrain/630k-audioset-best.pt) in place of VGGish, and the
+# 224x224 RAVS pipelines with the waveform input it needs: one 1 s window at
+# 48 kHz per frame (3 s for VPO items), repeat-padded to 10 s inside HTSAT
+# (CLAP repeatpad). Used by configs/ravs/ravs_mit-b5-htsat_*.py as
+# `audio_backbone={{_base_.htsat_audio_backbone}}` and
+# `pipeline={{_base_.htsat_train_pipeline}}` (`htsat_avss_*`: padded AVSS v1
+# frames get zero audio, as in the AVSS dataset base).
+htsat_audio_backbone = dict(
+    _delete_=True,
+    type='HTSAT',
+    frozen=True,
+    init_cfg=dict(
+        type='Pretrained', checkpoint='pretrain/630k-audioset-best.pt'))
+htsat_train_pipeline = [
+    dict(type='LoadAVFrames'),
+    dict(type='LoadAVAnnotations'),
+    dict(type='LoadAVAudio', representation='waveform', sample_rate=48000),
+    dict(
+        type='ClipRandomResize',
+        scale=(224, 224),
+        ratio_range=(0.5, 2.0),
+        keep_ratio=True),
+    dict(type='ClipRandomCrop', crop_size=(224, 224), cat_max_ratio=0.75),
+    dict(type='ClipRandomFlip', prob=0.5),
+    dict(type='ClipPhotoMetricDistortion'),
+    dict(type='PackAVSInputs'),
+]
+htsat_test_pipeline = [
+    dict(type='LoadAVFrames'),
+    dict(type='LoadAVAnnotations'),
+    dict(type='LoadAVAudio', representation='waveform', sample_rate=48000),
+    dict(type='ClipResize', scale=(224, 224), keep_ratio=False),
+    dict(type='PackAVSInputs'),
+]
+htsat_avss_train_pipeline = [
+    dict(step, pad_mode='zero') if step['type'] == 'LoadAVAudio' else step
+    for step in htsat_train_pipeline
+]
+htsat_avss_test_pipeline = [
+    dict(step, pad_mode='zero') if step['type'] == 'LoadAVAudio' else step
+    for step in htsat_test_pipeline
+]

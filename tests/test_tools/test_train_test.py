@@ -1,5 +1,6 @@
 # Copyright (c) mmavs contributors. All rights reserved.
-"""Integration: tools/train.py, tools/test.py, --resume, dist launchers."""
+"""Integration: tools/train.py, tools/test.py, dist launchers (--resume:
+test_resume.py)."""
 import glob
 import json
 import os.path as osp
@@ -71,21 +72,6 @@ def test_test_tool_writes_metrics_predictions_and_overlays(
         assert clip['frames'][0]['pred_sem_seg']['data'].shape == (1, 32, 32)
     overlays = glob.glob(str(tmp_path / '*' / 'vis' / '*' / '*.png'))
     assert len(overlays) == 7 * 5
-
-
-def test_resume_continues_from_the_last_checkpoint(trained, tmp_path):
-    import shutil
-    root, work_dir = trained
-    resumed = str(tmp_path / 'resumed')
-    shutil.copytree(work_dir, resumed)
-    proc = run_tool(['tools/train.py', CONFIG, '--work-dir', resumed,
-                     '--resume'] + _options(root, max_iters=6))
-    log = proc.stdout + proc.stderr
-    assert 'resumed checkpoint from' in log.lower() or \
-        'Auto resumed from the latest checkpoint' in log
-    assert 'Iter(train) [5/6]' in log  # continues at iteration 5
-    assert 'Iter(train) [1/6]' not in log
-    assert osp.isfile(osp.join(resumed, 'iter_6.pth'))
 
 
 def test_two_process_training_and_evaluation_on_cpu(trained, tmp_path):

@@ -56,8 +56,8 @@ def _checkpoint(work_dir, name):
 def _logged(work_dir):
     """Every logged training record (all runs of the work dir), by iter."""
     records = {}
-    for path in sorted(glob.glob(osp.join(work_dir, '*', 'vis_data',
-                                          'scalars.json'))):
+    for path in sorted(
+            glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))):
         with open(path) as f:
             for line in f:
                 rec = json.loads(line)

@@ -3,7 +3,7 @@
 import os
 import subprocess
 import sys
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
 
 from mmavs.utils.paths import repo_root
 
@@ -58,4 +58,38 @@ def data_root_options(root: str, layout_dir: str = '') -> List[str]:
     return [
         f'{split}_dataloader.dataset.data_root={path}'
         for split in ('train', 'val', 'test')
+    ]
+
+
+def small_run_options(root: str,
+                      max_iters: int = 4,
+                      val_interval: Optional[int] = None) -> List[str]:
+    """``--cfg-options`` values of a small, reproducible CPU training run.
+
+    All dataloaders read ``root`` in the main process with batch size 2;
+    ``max_iters`` iterations with a checkpoint every 2 and a log record
+    every iteration; seed 0.
+
+    Args:
+        root (str): Dataset root.
+        max_iters (int): Training iterations.
+        val_interval (int, optional): Validation interval. Defaults to
+            ``max_iters``.
+
+    Returns:
+        list[str]: ``key=value`` strings (without ``--cfg-options``).
+    """
+    opts = data_root_options(root)
+    for split in ('train', 'val', 'test'):
+        opts += [
+            f'{split}_dataloader.num_workers=0',
+            f'{split}_dataloader.persistent_workers=False',
+            f'{split}_dataloader.batch_size=2',
+        ]
+    return opts + [
+        f'train_cfg.max_iters={max_iters}',
+        f'train_cfg.val_interval={val_interval or max_iters}',
+        'default_hooks.checkpoint.interval=2',
+        'default_hooks.logger.interval=1',
+        'randomness.seed=0',
     ]

@@ -19,7 +19,7 @@ import os.path as osp
 import pytest
 import torch
 
-from mmavs.testing import data_root_options, run_tool
+from mmavs.testing import run_tool, small_run_options
 
 CONFIG = 'configs/ravs/ravs_simpleconv_1xb4-300it_synthavs-ms3-64x64.py'
 COUNTER = 'decode_head.loss_evidential.num_updates'
@@ -28,21 +28,9 @@ pytestmark = pytest.mark.slow
 
 
 def _train(root, work_dir, max_iters, resume=False):
-    opts = data_root_options(root)
-    for split in ('train', 'val', 'test'):
-        opts += [
-            f'{split}_dataloader.num_workers=0',
-            f'{split}_dataloader.persistent_workers=False',
-            f'{split}_dataloader.batch_size=2',
-        ]
-    opts += [
-        f'train_cfg.max_iters={max_iters}',
-        'train_cfg.val_interval=100',
-        'default_hooks.checkpoint.interval=2',
-        'default_hooks.logger.interval=1',
-        'randomness.seed=0',
-        'model.audio_backbone.init_cfg=None',
-    ]
+    opts = small_run_options(
+        root, max_iters,
+        val_interval=100) + ['model.audio_backbone.init_cfg=None']
     run_tool(['tools/train.py', CONFIG, '--work-dir', work_dir] +
              (['--resume'] if resume else []) + ['--cfg-options'] + opts)
 

@@ -9,7 +9,7 @@ import pickle
 import pytest
 import torch
 
-from mmavs.testing import data_root_options, run_tool
+from mmavs.testing import run_tool, small_run_options
 
 CONFIG = 'configs/film/film_simpleconv_1xb4-300it_synthavs-ms3-64x64.py'
 
@@ -17,21 +17,7 @@ pytestmark = pytest.mark.slow
 
 
 def _options(root, max_iters=4, extra=()):
-    opts = data_root_options(root)
-    for split in ('train', 'val', 'test'):
-        opts += [
-            f'{split}_dataloader.num_workers=0',
-            f'{split}_dataloader.persistent_workers=False',
-            f'{split}_dataloader.batch_size=2',
-        ]
-    opts += [
-        f'train_cfg.max_iters={max_iters}',
-        f'train_cfg.val_interval={max_iters}',
-        'default_hooks.checkpoint.interval=2',
-        'default_hooks.logger.interval=1',
-        'randomness.seed=0',
-    ]
-    return ['--cfg-options'] + opts + list(extra)
+    return ['--cfg-options'] + small_run_options(root, max_iters) + list(extra)
 
 
 @pytest.fixture(scope='module')

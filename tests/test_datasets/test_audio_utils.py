@@ -251,7 +251,7 @@ def test_load_audio_feature_pkl_npy_and_errors(tmp_path):
     with pytest.raises(AudioFileError, match='not found.*nope.npy'):
         load_audio_feature(str(tmp_path / 'nope.npy'))
     np.save(str(tmp_path / 'empty.npy'), np.zeros((0, 128)))
-    with pytest.raises(AudioFileError, match='empty'):
+    with pytest.raises(AudioFileError, match=r'empty\.npy is empty'):
         load_audio_feature(str(tmp_path / 'empty.npy'))
 
 

@@ -14,6 +14,8 @@ value, three 16-bit words that are uniform over the int16 range and one
 extractor reads the first 5 s. That is white noise too, 0.28 dB below
 uniform ``[-1, 1]`` noise.
 """
+import re
+
 import numpy as np
 import pytest
 from mmengine.registry import init_default_scope
@@ -21,8 +23,9 @@ from scipy import stats
 
 import mmavs  # noqa: F401
 from mmavs.datasets import RobustAVSDataset
-from mmavs.datasets.audio_utils import waveform_to_vggish_examples
-from mmavs.testing import make_s4_fixture
+from mmavs.datasets.audio_utils import (AudioFileError,
+                                        waveform_to_vggish_examples)
+from mmavs.testing import make_s4_fixture, write_wav
 
 OFFICIAL_RATE = 44100
 
@@ -39,8 +42,8 @@ def s4_root(tmp_path_factory):
     return root
 
 
-def _noise_item(root, representation, **noise_cfg):
-    ds = RobustAVSDataset(
+def _dataset(root, representation='vggish', **kwargs):
+    return RobustAVSDataset(
         dict(
             type='AVSBenchS4Dataset',
             data_root=root,
@@ -51,7 +54,13 @@ def _noise_item(root, representation, **noise_cfg):
                     type='LoadAVAudio',
                     representation=representation,
                     res_type='kaiser_fast'),
-            ]),
+            ]), **kwargs)
+
+
+def _noise_item(root, representation, **noise_cfg):
+    ds = _dataset(
+        root,
+        representation,
         conditions=['noise'],
         noise_cfg=noise_cfg or None,
         seed=5)
@@ -108,3 +117,15 @@ def test_noise_at_the_official_rate_has_the_official_level(s4_root):
     # the same spectrum shape (both white) in every mel band
     band = ours.mean(axis=(0, 1)) - official.mean(axis=(0, 1))
     assert np.abs(band - diff).max() < 0.1
+
+
+def test_bad_negative_files_are_named(s4_root, tmp_path):
+    template = str(tmp_path / 'neg' / '{clip_id}.wav')
+    ds = _dataset(
+        s4_root, conditions=['silence'], negative_files=dict(silence=template))
+    path = template.format(clip_id=ds.get_data_info(0)['clip_id'])
+    with pytest.raises(AudioFileError, match=f'not found: {re.escape(path)}'):
+        ds[0]
+    write_wav(path, np.zeros(0), 16000)
+    with pytest.raises(AudioFileError, match=f'{re.escape(path)} is empty'):
+        ds[0]

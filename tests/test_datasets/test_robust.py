@@ -292,7 +292,10 @@ def test_feature_representation(s4_root, tmp_path):
         conditions=['silence'],
         negative_files=dict(silence=str(tmp_path / 'silent.pkl')))
     np.testing.assert_array_equal(pre[1]['inputs']['audio'].numpy(), rng_feat)
-    with pytest.raises(ValueError, match='feature file'):
+    with pytest.raises(
+            ValueError,
+            match=r"negative_files\['silence'\] gives the "
+            r'feature file .*silent\.pkl'):
         _wrapper(
             root,
             conditions=['silence'],

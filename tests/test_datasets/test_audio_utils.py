@@ -152,7 +152,7 @@ def test_fit_length_repeat_zero_trim():
     np.testing.assert_array_equal(
         fit_length(arr, 5, 'zero')[:, 0], [0, 1, 2, 0, 0])
     np.testing.assert_array_equal(fit_length(arr, 2)[:, 0], [0, 1])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="pad_mode.*got 'edge'"):
         fit_length(arr, 4, 'edge')
 
 
@@ -163,7 +163,7 @@ def test_centre_crop_or_tile_and_pan():
         centre_crop_or_tile(np.arange(3.0), 7), [0, 1, 2, 0, 1, 2, 0])
     stereo = pan_to_stereo(np.ones(4), 0.25)
     np.testing.assert_allclose(stereo, [[0.75] * 4, [0.25] * 4])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r'\[0, 1\], got 1\.5'):
         pan_to_stereo(np.ones(4), 1.5)
 
 

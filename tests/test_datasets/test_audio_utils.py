@@ -15,7 +15,7 @@ import torch
 import mmavs  # noqa: F401
 from mmavs.datasets.audio_utils import (
     AudioFileError, centre_crop_or_tile, clap_quantize, fill_to_length,
-    fit_length, load_audio, load_audio_feature, pan_to_stereo, resample,
+    fit_length, load_audio, load_audio_feature, pan_to_stereo,
     vggish_examples, vggish_log_mel, vggish_mel_matrix,
     waveform_to_vggish_examples, waveform_windows)
 from mmavs.testing import repo_root, tone, write_wav

@@ -129,6 +129,29 @@ def seeded_state_dict(specs: Iterable[KeySpec],
                        for key, dtype, shape in specs)
 
 
+def distinct_state_dict(specs: Iterable[KeySpec],
+                        prefix: str = '',
+                        offset: int = 0) -> Dict[str, torch.Tensor]:
+    """A state dict whose i-th tensor holds the value ``offset + i + 1``.
+
+    Every tensor gets its own value, so a converter that puts a tensor at
+    another key of the same shape is caught. The tensors are expanded
+    scalars: no memory for the full shapes.
+
+    Args:
+        specs (Iterable[tuple]): ``(key, dtype, shape)``.
+        prefix (str): Prefix added to every key.
+        offset (int): Added to every value.
+
+    Returns:
+        dict: ``{prefix + key: tensor}``.
+    """
+    return {
+        prefix + key: torch.tensor(offset + i + 1, dtype=dtype).expand(shape)
+        for i, (key, dtype, shape) in enumerate(specs)
+    }
+
+
 def seeded_input(name: str, shape: Tuple[int, ...]) -> torch.Tensor:
     """A float32 N(0, 1) input seeded by the CRC-32 of ``name``."""
     g = torch.Generator().manual_seed(zlib.crc32(name.encode()))

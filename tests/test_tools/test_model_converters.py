@@ -9,7 +9,6 @@ a tensor that lands at another key of the same shape (a reversed stage
 order, swapped units) is caught; where each must land is written out below
 by hand from the two model definitions.
 """
-import importlib.util
 import os.path as osp
 import sys
 
@@ -18,26 +17,14 @@ import torch
 
 from mmavs.models.audio_backbones import VGGish
 from mmavs.testing import repo_root
-from mmavs.testing.parity import read_key_list
+from mmavs.testing.parity import distinct_state_dict, read_key_list
+from mmavs.testing.tools import load_tool_module
 
 DATA = osp.join(repo_root(), 'tests', 'data', 'parity')
 
 
 def _load_tool(name):
-    path = osp.join(repo_root(), 'tools', 'model_converters', f'{name}.py')
-    spec = importlib.util.spec_from_file_location(f'_tool_{name}', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _distinct(specs, prefix=''):
-    """``{prefix + key: tensor}`` with tensor i holding the value i + 1
-    everywhere (an expanded scalar: no memory for the full shape)."""
-    return {
-        prefix + key: torch.tensor(i + 1, dtype=dtype).expand(shape)
-        for i, (key, dtype, shape) in enumerate(specs)
-    }
+    return load_tool_module(f'tools/model_converters/{name}.py')
 
 
 # official AVSBench Pred_endecoder (avs_scripts/*/model/*_AVSModel.py)
@@ -131,7 +118,7 @@ def test_avsbench2mmavs_puts_every_tensor_in_place(task, backbone, config):
     specs = read_key_list(
         osp.join(DATA, f'avsbench_{task}_{backbone}.keys.txt'))
     # a DataParallel state dict ('module.' prefix) is accepted
-    official = _distinct(specs, prefix='module.')
+    official = distinct_state_dict(specs, prefix='module.')
     converted = tool.convert_avsbench(official)
     expected = {}
     for key, _, _ in specs:
@@ -158,7 +145,7 @@ def test_pvt_imagenet_weights_go_to_the_timm_backbone():
              read_key_list(osp.join(DATA, 'avsbench_s4_pvt-v2-b5.keys.txt'))
              if k.startswith('encoder_backbone.')]
     # the ImageNet pvt_v2_b5.pth: the same names plus the classifier head
-    imagenet = _distinct(specs + [('head.weight', torch.float32,
+    imagenet = distinct_state_dict(specs + [('head.weight', torch.float32,
                                    (1000, 512)),
                                   ('head.bias', torch.float32, (1000, ))])
     init = tool.convert_pvt_imagenet(imagenet)
@@ -178,7 +165,7 @@ def test_pvt_imagenet_weights_go_to_the_timm_backbone():
 def test_vggish2mmavs_puts_every_tensor_in_place(tmp_path, monkeypatch):
     tool = _load_tool('vggish2mmavs')
     specs = read_key_list(osp.join(DATA, 'torchvggish.keys.txt'))
-    official = _distinct(specs)
+    official = distinct_state_dict(specs)
     # the PCA parameters of torchvggish's Postprocessor are dropped
     official['pca_eigen_vectors'] = torch.zeros(128, 128)
     official['pca_means'] = torch.zeros(128, 1)

@@ -11,7 +11,6 @@ test rebuilds the same weights from the key list
 code saves its checkpoints, converts / loads them the way a user would, and
 compares the mmavs outputs with the stored official ones.
 """
-import importlib.util
 import os.path as osp
 import sys
 
@@ -24,16 +23,9 @@ from mmavs.testing import repo_root
 from mmavs.testing.parity import (is_clap_computed, read_key_list,
                                   save_clap_trainer_checkpoint, seeded_input,
                                   seeded_state_dict)
+from mmavs.testing.tools import load_tool_module
 
 DATA = osp.join(repo_root(), 'tests', 'data', 'parity')
-
-
-def _load_tool(name):
-    path = osp.join(repo_root(), 'tools', 'model_converters', f'{name}.py')
-    spec = importlib.util.spec_from_file_location(f'_tool_{name}', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def _golden(name):
@@ -45,7 +37,7 @@ def _golden(name):
 def _convert(tool_name, src, dst, monkeypatch):
     """Run a converter's command line on ``src``; the converted state
     dict."""
-    tool = _load_tool(tool_name)
+    tool = load_tool_module(f'tools/model_converters/{tool_name}.py')
     monkeypatch.setattr(sys, 'argv', [f'{tool_name}.py', str(src), str(dst)])
     tool.main()
     return torch.load(dst, map_location='cpu', weights_only=True)

@@ -53,6 +53,7 @@ Usage::
 """
 import argparse
 import contextlib
+import logging
 import os
 import os.path as osp
 import subprocess
@@ -264,6 +265,8 @@ def check_avsbench(args) -> None:
 
 # ------------------------------------------------------------------ VGGish
 def check_vggish(args) -> None:
+    from mmengine.logging import MMLogger
+
     from mmavs.models.audio_backbones import VGGish
     sys.path.insert(0, args.checkout)
     from torchvggish.vggish import VGG, make_layers
@@ -296,7 +299,11 @@ def check_vggish(args) -> None:
         torch.save(official.state_dict(), src)
         run_converter('vggish2mmavs', src, dst)
         model = VGGish(init_cfg=dict(type='Pretrained', checkpoint=dst))
+        logger = MMLogger.get_current_instance()
+        level = logger.level
+        logger.setLevel(logging.WARNING)  # no per-tensor init messages
         model.init_weights()
+        logger.setLevel(level)
     with torch.no_grad():
         out = model.eval()(examples)
     print(f'vggish ({VGGISH_EXAMPLES} examples): max|embedding diff| = '

@@ -9,7 +9,7 @@ import torch
 from mmavs.models.audio_backbones import HTSAT
 from mmavs.models.audio_backbones.htsat import import_htsat_module
 from mmavs.testing import repo_root
-from mmavs.testing.parity import read_key_list
+from mmavs.testing.parity import distinct_state_dict, read_key_list
 
 
 @pytest.fixture(scope='module')
@@ -51,12 +51,8 @@ def _clap_specs():
 
 
 def _distinct_clap(prefix, offset=0):
-    """A CLAP state dict whose tensor i holds the value offset + i + 1
-    (expanded scalars: no memory for the text tower)."""
-    return {
-        prefix + key: torch.tensor(offset + i + 1, dtype=dtype).expand(shape)
-        for i, (key, dtype, shape) in enumerate(_clap_specs())
-    }
+    """A CLAP state dict whose tensor i holds the value offset + i + 1."""
+    return distinct_state_dict(_clap_specs(), prefix, offset)
 
 
 @pytest.mark.parametrize('out_type', ['embedding', 'projection'])

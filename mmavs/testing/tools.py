@@ -93,3 +93,22 @@ def small_run_options(root: str,
         'default_hooks.logger.interval=1',
         'randomness.seed=0',
     ]
+
+
+def load_tool_module(path: str):
+    """Import a tool script as a module (to call its functions / main).
+
+    Args:
+        path (str): Script path relative to the repo root, e.g.
+            ``'tools/model_converters/vggish2mmavs.py'``.
+
+    Returns:
+        module: The imported script.
+    """
+    import importlib.util
+    name = '_tool_' + os.path.splitext(os.path.basename(path))[0]
+    spec = importlib.util.spec_from_file_location(
+        name, os.path.join(repo_root(), path))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -30,3 +30,9 @@ __all__ += ['audio_input_shape', 'synthetic_av_batch']
 from .distributed_metric import evaluate_metrics_distributed, sampler_indices
 
 __all__ += ['evaluate_metrics_distributed', 'sampler_indices']
+from .checkpoints import CreateFileOnUnpickle, write_malicious_checkpoint
+
+__all__ += ['CreateFileOnUnpickle', 'write_malicious_checkpoint']
+from .logs import log_records
+
+__all__ += ['log_records']

@@ -73,19 +73,41 @@ def test_test_tool_writes_metrics_predictions_and_overlays(
     assert len(overlays) == 7 * 5
 
 
-def test_resume_continues_from_the_last_checkpoint(trained, tmp_path):
+def test_resume_continues_and_is_bit_identical(trained, tmp_path):
     import shutil
     root, work_dir = trained
     resumed = str(tmp_path / 'resumed')
     shutil.copytree(work_dir, resumed)
+    # the copy's last_checkpoint still names the original work dir:
+    # auto-resume refuses a path outside its work dir
+    proc = run_tool(['tools/train.py', CONFIG, '--work-dir', resumed,
+                     '--resume'] + _options(root, max_iters=6), check=False)
+    assert proc.returncode != 0
+    assert 'outside the work dir' in proc.stderr
+    assert osp.join(work_dir, 'iter_4.pth') in proc.stderr
+    assert f'--resume {osp.join(resumed, "iter_4.pth")}' in proc.stderr
+    with open(osp.join(resumed, 'last_checkpoint'), 'w') as f:
+        f.write(osp.join(resumed, 'iter_4.pth'))
     proc = run_tool(['tools/train.py', CONFIG, '--work-dir', resumed,
                      '--resume'] + _options(root, max_iters=6))
     log = proc.stdout + proc.stderr
-    assert 'resumed checkpoint from' in log.lower() or \
-        'Auto resumed from the latest checkpoint' in log
+    assert 'Auto resumed from the latest checkpoint' in log
     assert 'Iter(train) [5/6]' in log  # continues at iteration 5
     assert 'Iter(train) [1/6]' not in log
-    assert osp.isfile(osp.join(resumed, 'iter_6.pth'))
+    # ... and ends where an uninterrupted run ends, bit for bit
+    straight = str(tmp_path / 'straight')
+    run_tool(['tools/train.py', CONFIG, '--work-dir', straight] +
+             _options(root, max_iters=6))
+    a = torch.load(osp.join(resumed, 'iter_6.pth'), weights_only=False)
+    b = torch.load(osp.join(straight, 'iter_6.pth'), weights_only=False)
+    assert a['state_dict'].keys() == b['state_dict'].keys()
+    for key in a['state_dict']:
+        assert torch.equal(a['state_dict'][key], b['state_dict'][key]), key
+    assert len(a['optimizer']['state']) == len(b['optimizer']['state']) > 0
+    for sa, sb in zip(a['optimizer']['state'].values(),
+                      b['optimizer']['state'].values()):
+        for key in sa:
+            assert torch.equal(sa[key], sb[key]), key
 
 
 def test_two_process_training_and_evaluation_on_cpu(trained, tmp_path):

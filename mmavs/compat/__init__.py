@@ -27,6 +27,5 @@ __all__ = [
     'install', 'install_mmcv_ops_fallback', 'compiled_mmcv_available',
     'install_checkpoint_loader', 'allow_unsafe_load',
     'checkpoint_safe_globals', 'UnreadableCheckpointError',
-    'UnsafeCheckpointError', 'cpu_distributed',
-    'init_cpu_dist', 'wrap_cpu_ddp'
+    'UnsafeCheckpointError', 'cpu_distributed', 'init_cpu_dist', 'wrap_cpu_ddp'
 ]

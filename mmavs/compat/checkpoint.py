@@ -103,8 +103,8 @@ def numpy_safe_globals() -> SafeGlobals:
     pairs += [(np.ndarray, 'numpy.ndarray'), (np.dtype, 'numpy.dtype')]
     for code in '?' + np.typecodes['AllInteger'] + np.typecodes['AllFloat']:
         dtype_cls = type(np.dtype(code))
-        pairs.append((dtype_cls,
-                      f'{dtype_cls.__module__}.{dtype_cls.__qualname__}'))
+        pairs.append(
+            (dtype_cls, f'{dtype_cls.__module__}.{dtype_cls.__qualname__}'))
     return pairs
 
 
@@ -139,8 +139,8 @@ def mmengine_safe_globals() -> SafeGlobals:
     pairs: SafeGlobals = [(HistoryBuffer, f'{module}.HistoryBuffer'),
                           (history_buffer_getattr, 'builtins.getattr')]
     for name in HISTORY_BUFFER_METHODS:
-        pairs.append((getattr(HistoryBuffer, name),
-                      f'{module}.HistoryBuffer.{name}'))
+        pairs.append((getattr(HistoryBuffer,
+                              name), f'{module}.HistoryBuffer.{name}'))
     return pairs
 
 
@@ -287,8 +287,6 @@ def install_checkpoint_loader() -> None:
     for prefix, loader in list(CheckpointLoader._schemes.items()):
         if prefix != '':
             CheckpointLoader.register_scheme(
-                prefixes=prefix,
-                loader=_under_allow_list(loader),
-                force=True)
+                prefixes=prefix, loader=_under_allow_list(loader), force=True)
     CheckpointLoader.register_scheme(
         prefixes='', loader=load_from_local_safe, force=True)

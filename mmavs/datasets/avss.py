@@ -164,8 +164,8 @@ class AVSSDataset(BaseAVDataset):
         # decoded labels must be classes of this dataset (binary masks only
         # need colours of the full palette)
         num_classes = (
-            len(AVSS_CLASSES) if self.binary else len(
-                self.metainfo['classes']))
+            len(AVSS_CLASSES)
+            if self.binary else len(self.metainfo['classes']))
         palette_size = max(len(AVSS_CLASSES), num_classes)
         data_list = []
         for row_idx, row in rows.iterrows():

@@ -223,8 +223,8 @@ class VPODataset(BaseAVDataset):
                 mask_paths=[mask_path if mask_root else None],
                 mask_format='index',
                 label_map=label_map,
-                num_classes=(len(VPO_CLASSES)
-                             if self.binary else len(self.metainfo['classes'])),
+                num_classes=(len(VPO_CLASSES) if self.binary else len(
+                    self.metainfo['classes'])),
                 binary=self.binary,
                 audio_path=[
                     osp.join(audio_root,

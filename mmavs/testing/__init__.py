@@ -1,7 +1,6 @@
 # Copyright (c) mmavs contributors. All rights reserved.
 """Helpers shared by the test suite (fixtures that tests build)."""
-from mmavs.utils.paths import (repo_root, shared_data_root,
-                               unseen_audio_files)
+from mmavs.utils.paths import (repo_root, shared_data_root, unseen_audio_files)
 
 __all__ = ['repo_root', 'shared_data_root', 'unseen_audio_files']
 from .tiny_model import TINY_AUDIO_SHAPE, packed_clip, tiny_model_cfg
@@ -21,9 +20,9 @@ __all__ += [
     'make_s4_fixture', 'make_ms3_fixture', 'make_avss_fixture',
     'make_vpo_fixture', 'tone'
 ]
-from .tools import data_root_options, run_tool, tool_env
+from .tools import data_root_options, run_tool, small_run_options, tool_env
 
-__all__ += ['data_root_options', 'run_tool', 'tool_env']
+__all__ += ['data_root_options', 'run_tool', 'small_run_options', 'tool_env']
 from .synthetic_inputs import audio_input_shape, synthetic_av_batch
 
 __all__ += ['audio_input_shape', 'synthetic_av_batch']

@@ -13,12 +13,13 @@ def tool_env() -> Dict[str, str]:
     env = dict(os.environ)
     env['PYTHONPATH'] = os.pathsep.join(
         [repo_root()] + [p for p in [env.get('PYTHONPATH')] if p])
-    env.update(HF_HUB_OFFLINE='1', TRANSFORMERS_OFFLINE='1',
-               OMP_NUM_THREADS='1')
+    env.update(
+        HF_HUB_OFFLINE='1', TRANSFORMERS_OFFLINE='1', OMP_NUM_THREADS='1')
     return env
 
 
-def run_tool(args: Sequence[str], timeout: float = 600,
+def run_tool(args: Sequence[str],
+             timeout: float = 600,
              check: bool = True) -> subprocess.CompletedProcess:
     """Run ``tools/<script>`` (a .py with this interpreter, or a .sh).
 
@@ -32,8 +33,8 @@ def run_tool(args: Sequence[str], timeout: float = 600,
         subprocess.CompletedProcess: With ``stdout``/``stderr`` as text.
     """
     script = os.path.join(repo_root(), args[0])
-    cmd: List[str] = ([sys.executable, script] if script.endswith('.py')
-                      else ['bash', script])
+    cmd: List[str] = ([sys.executable, script]
+                      if script.endswith('.py') else ['bash', script])
     env = tool_env()
     env.setdefault('PYTHON', sys.executable)
     proc = subprocess.run(
@@ -58,4 +59,30 @@ def data_root_options(root: str, layout_dir: str = '') -> List[str]:
     return [
         f'{split}_dataloader.dataset.data_root={path}'
         for split in ('train', 'val', 'test')
+    ]
+
+
+def small_run_options(root: str,
+                      layout_dir: str = '',
+                      max_iters: int = 4,
+                      checkpoint_interval: int = 2) -> List[str]:
+    """``--cfg-options`` for a small, deterministic CPU run on ``root``.
+
+    The data roots of all three dataloaders, no worker processes, batches
+    of 2, ``max_iters`` iterations validated at the end, a checkpoint every
+    ``checkpoint_interval`` iterations, a log line per iteration, seed 0.
+    """
+    opts = data_root_options(root, layout_dir)
+    for split in ('train', 'val', 'test'):
+        opts += [
+            f'{split}_dataloader.num_workers=0',
+            f'{split}_dataloader.persistent_workers=False',
+            f'{split}_dataloader.batch_size=2',
+        ]
+    return opts + [
+        f'train_cfg.max_iters={max_iters}',
+        f'train_cfg.val_interval={max_iters}',
+        f'default_hooks.checkpoint.interval={checkpoint_interval}',
+        'default_hooks.logger.interval=1',
+        'randomness.seed=0',
     ]

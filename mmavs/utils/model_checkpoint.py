@@ -86,8 +86,7 @@ def compare_state_dicts(
                 tuple(value.shape) != tuple(model_state[key].shape):
             mismatched.append(f'{key}: checkpoint {tuple(value.shape)} vs '
                               f'model {tuple(model_state[key].shape)}')
-    return dict(
-        missing=missing, unexpected=unexpected, mismatched=mismatched)
+    return dict(missing=missing, unexpected=unexpected, mismatched=mismatched)
 
 
 def load_state_dict_checked(

@@ -29,8 +29,8 @@ def _mmengine_like(path, **extra):
         hub.update_scalar('train/loss', value)
     torch.save(
         dict(
-            meta=dict(epoch=1, iter=10, best=np.float64(0.75),
-                      count=np.int64(3)),
+            meta=dict(
+                epoch=1, iter=10, best=np.float64(0.75), count=np.int64(3)),
             state_dict={'w': torch.ones(2)},
             message_hub=hub.state_dict(),
             **extra), path)
@@ -85,7 +85,11 @@ def test_numpy_1_and_2_module_names(tmp_path):
     buffer = io.BytesIO()
     # the legacy format keeps the pickle stream unframed in the file, so the
     # module name can be rewritten as the other numpy major version writes it
-    torch.save({'a': array, 's': np.float32(2.5)}, buffer,
+    torch.save({
+        'a': array,
+        's': np.float32(2.5)
+    },
+               buffer,
                _use_new_zipfile_serialization=False)
     data = buffer.getvalue()
     names = {b'numpy.core.multiarray', b'numpy._core.multiarray'}
@@ -93,8 +97,8 @@ def test_numpy_1_and_2_module_names(tmp_path):
     assert len(written) == 1, 'expected one numpy module name in the pickle'
     other = (names - set(written)).pop()
     for name, content in ((written[0], data),
-                          (other, data.replace(written[0] + b'\n',
-                                               other + b'\n'))):
+                          (other,
+                           data.replace(written[0] + b'\n', other + b'\n'))):
         path = str(tmp_path / f'{name.decode()}.pth')
         with open(path, 'wb') as f:
             f.write(content)
@@ -102,10 +106,11 @@ def test_numpy_1_and_2_module_names(tmp_path):
         np.testing.assert_array_equal(ckpt['a'], array)
         assert ckpt['s'] == np.float32(2.5)
     listed = {name for _, name in numpy_safe_globals()}
-    assert {'numpy.core.multiarray._reconstruct',
-            'numpy._core.multiarray._reconstruct',
-            'numpy.core.multiarray.scalar',
-            'numpy._core.multiarray.scalar'} <= listed
+    assert {
+        'numpy.core.multiarray._reconstruct',
+        'numpy._core.multiarray._reconstruct', 'numpy.core.multiarray.scalar',
+        'numpy._core.multiarray.scalar'
+    } <= listed
     assert not any('Object' in n or 'Str' in n for n in listed)
 
 
@@ -126,8 +131,9 @@ def test_truncated_real_checkpoint_is_unreadable(tmp_path):
     cut = str(tmp_path / 'cut.pth')
     with open(cut, 'wb') as f:
         f.write(data[:len(data) // 2])
-    with pytest.raises(UnreadableCheckpointError,
-                       match=f'{cut} is not a readable checkpoint'):
+    with pytest.raises(
+            UnreadableCheckpointError,
+            match=f'{cut} is not a readable checkpoint'):
         _load_checkpoint(cut)
 
 
@@ -155,6 +161,7 @@ def test_unsafe_load_is_per_file_and_warns(tmp_path):
 
 
 def test_remote_schemes_load_under_the_allow_list(tmp_path):
+
     def load_from_mmavstest(filename, map_location=None):
         # like mmengine's remote loaders: torch.load without weights_only
         return torch.load(

@@ -233,8 +233,8 @@ def test_meta_columns_are_copied_or_named_when_missing(ms3_tree):
     table = pd.read_csv(csv, dtype=str)
     table['case'] = [f'case{i}' for i in range(len(table))]
     table.to_csv(csv, index=False)
-    dataset = _build('AVSBenchMS3Dataset', root, 'train',
-                     meta_columns=('case', ))
+    dataset = _build(
+        'AVSBenchMS3Dataset', root, 'train', meta_columns=('case', ))
     expected = table[table['split'] == 'train']['case'].tolist()
     assert [dataset.get_data_info(i)['case']
             for i in range(len(dataset))] == expected

@@ -19,10 +19,10 @@ LAYOUTS = {
            'Single-source/s4_meta_data.csv', ('train', 'val', 'test')),
     'MS3': ('AVSBenchMS3Dataset', make_ms3_fixture,
             'Multi-sources/ms3_meta_data.csv', ('train', 'val', 'test')),
-    'AVSS': ('AVSSDataset', make_avss_fixture, 'metadata.csv',
-             ('train', 'val', 'test')),
-    'VPO': ('VPODataset', make_vpo_fixture, 'vpo_ss_data.csv',
-            ('train', 'val')),
+    'AVSS': ('AVSSDataset', make_avss_fixture, 'metadata.csv', ('train', 'val',
+                                                                'test')),
+    'VPO':
+    ('VPODataset', make_vpo_fixture, 'vpo_ss_data.csv', ('train', 'val')),
 }
 
 
@@ -99,8 +99,13 @@ def test_semantic_class_outside_the_dataset_classes(tmp_path):
             osp.join(root, 'v1m', rec['uid'], 'labels_rgb', f'{i}.png'),
             avss_palette()[np.where(mask == 10, 3, mask)])
     dataset = _build(
-        'AVSSDataset', root, 'val', LOAD_MASKS, metainfo=SIX_CLASSES,
-        num_frames=5, subsets=('v1m', ))
+        'AVSSDataset',
+        root,
+        'val',
+        LOAD_MASKS,
+        metainfo=SIX_CLASSES,
+        num_frames=5,
+        subsets=('v1m', ))
     with pytest.raises(ValueError) as err:
         dataset[0]
     message = str(err.value)
@@ -110,8 +115,13 @@ def test_semantic_class_outside_the_dataset_classes(tmp_path):
         "class 'bus')" in message
     assert 'outside the 6 classes (0..5)' in message
     # with all 71 classes the same mask is fine
-    full = _build('AVSSDataset', root, 'val', LOAD_MASKS, num_frames=5,
-                  subsets=('v1m', ))
+    full = _build(
+        'AVSSDataset',
+        root,
+        'val',
+        LOAD_MASKS,
+        num_frames=5,
+        subsets=('v1m', ))
     assert full[0]['gt_masks'][1].max() == 10
 
 
@@ -119,8 +129,9 @@ def test_index_masks_are_checked_against_the_classes(tmp_path):
     root = str(tmp_path)
     records = make_vpo_fixture(root)
     # VPO with its first 3 classes only
-    meta = dict(classes=('background', 'airplane', 'baby'),
-                palette=avss_palette(3).tolist())
+    meta = dict(
+        classes=('background', 'airplane', 'baby'),
+        palette=avss_palette(3).tolist())
     dataset = _build('VPODataset', root, 'train', LOAD_MASKS, metainfo=meta)
     first = records[0]  # a dog: COCO id 18, VPO class 9
     assert first['split'] == 'train' and first['rows'][0]['cateId'] == 18

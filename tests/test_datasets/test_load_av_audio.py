@@ -92,8 +92,10 @@ def test_each_padded_clip_is_counted_in_a_warning(wavs):
         t.transform(_clip(wavs['short']))
         t.transform(dict(_clip(wavs['short']), clip_id='c1'))
         t.transform(_clip(wavs['short']))  # c0 again: counted once
-    messages = [str(w.message) for w in record
-                if issubclass(w.category, AudioPaddingWarning)]
+    messages = [
+        str(w.message) for w in record
+        if issubclass(w.category, AudioPaddingWarning)
+    ]
     assert len(messages) == 2
     assert messages[0].startswith('clip c0:') and '1 clip(s) padded' in \
         messages[0]
@@ -143,8 +145,10 @@ def test_feature_npy_and_errors(tmp_path, wavs):
     np.save(path, emb)
     clip = dict(
         clip_id='c', num_frames=5, valid=[True] * 5, audio_feat_path=path)
-    with pytest.raises(AudioTooShortError, match=r'e\.npy has 3 row\(s\), '
-                       'but the clip needs 5'):
+    with pytest.raises(
+            AudioTooShortError,
+            match=r'e\.npy has 3 row\(s\), '
+            'but the clip needs 5'):
         _build(representation='feature').transform(dict(clip))
     with pytest.warns(AudioPaddingWarning):
         out = _build(

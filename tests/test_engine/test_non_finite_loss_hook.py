@@ -39,8 +39,9 @@ class _Clips(Dataset):
             for t in range(T)
         ]
         return dict(
-            inputs=dict(frames=torch.zeros(T, 3, 2, 2, dtype=torch.uint8),
-                        audio=audio),
+            inputs=dict(
+                frames=torch.zeros(T, 3, 2, 2, dtype=torch.uint8),
+                audio=audio),
             data_samples=samples)
 
 
@@ -72,8 +73,7 @@ def _runner(tmp_path, hook, bad=None, nan_grad=False, max_iters=4):
             batch_size=2,
             collate_fn=av_collate,
             num_workers=0),
-        optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.01,
-                                          momentum=0.9)),
+        optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.01, momentum=0.9)),
         train_cfg=dict(by_epoch=False, max_iters=max_iters),
         default_hooks=dict(
             checkpoint=dict(type='CheckpointHook', interval=1,
@@ -106,8 +106,7 @@ def test_stop_names_iteration_terms_and_clips(tmp_path):
 
 def test_skip_counts_the_skipped_steps(tmp_path):
     clean_dir = tmp_path / 'clean'
-    clean = _runner(clean_dir, NonFiniteLossHook(policy='skip'),
-                    max_iters=1)
+    clean = _runner(clean_dir, NonFiniteLossHook(policy='skip'), max_iters=1)
     clean.train()  # one step on clip0, clip1: the same as below
     hook = NonFiniteLossHook(policy='skip')
     runner = _runner(tmp_path / 'skip', hook, bad='clip1', max_iters=4)
@@ -124,18 +123,17 @@ def test_skip_counts_the_skipped_steps(tmp_path):
     # iterations 2..4 trained; iteration 1 changed nothing: the first
     # checkpoint equals the initial weights
     first = torch.load(tmp_path / 'skip' / 'iter_1.pth', weights_only=False)
-    torch.testing.assert_close(first['state_dict']['w'],
-                               torch.full((3, ), 0.1))
+    torch.testing.assert_close(first['state_dict']['w'], torch.full((3, ),
+                                                                    0.1))
     assert not torch.equal(clean.model.w.detach(), torch.full((3, ), 0.1))
     # the wrapper is restored after training
     assert 'update_params' not in vars(runner.optim_wrapper)
 
 
 def test_finite_loss_with_non_finite_gradients(tmp_path):
-    runner = _runner(tmp_path, dict(type='NonFiniteLossHook'),
-                     nan_grad=True)
-    with pytest.raises(NonFiniteLossError,
-                       match=r'Iteration 1 .*non-finite gradients'):
+    runner = _runner(tmp_path, dict(type='NonFiniteLossHook'), nan_grad=True)
+    with pytest.raises(
+            NonFiniteLossError, match=r'Iteration 1 .*non-finite gradients'):
         runner.train()
     assert torch.isfinite(runner.model.w).all()
     assert _checkpoints(tmp_path) == []
@@ -153,3 +151,24 @@ def test_max_skips_and_default_hook(tmp_path):
         runner.train()
     with pytest.raises(ValueError, match='policy'):
         NonFiniteLossHook(policy='ignore')
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    torch.cuda.is_available(),
+    reason='the gloo CPU path is only taken without CUDA')
+def test_processes_skip_together():
+    from mmavs.testing import run_processes
+    from mmavs.testing.dist_checks import non_finite_guard_steps
+    results = run_processes(non_finite_guard_steps, 2, timeout=180)
+    for ok, value in results:
+        assert ok, value
+    (_, r0), (_, r1) = results
+    # rank 1 saw the NaN, rank 0 learnt it from the reduction: both skip
+    assert r1['first']['local_loss'] and r1['first']['any_loss']
+    assert not r0['first']['local_loss'] and r0['first']['any_loss']
+    assert r0['unchanged_by_first'] and r1['unchanged_by_first']
+    # the next, finite step is taken by both, identically
+    assert r0['second'] is None and r1['second'] is None
+    assert torch.equal(r0['weight'], r1['weight'])
+    assert torch.isfinite(r0['weight']).all()

@@ -20,17 +20,21 @@ def _case_names():
 
 
 def test_every_fault_has_its_expected_outcome(tmp_path):
-    proc = run_tool(['tools/misc/fault_injection.py', '--jobs', '2',
-                     '--work-dir', str(tmp_path), '--show-output'],
-                    timeout=1800, check=False)
+    proc = run_tool([
+        'tools/misc/fault_injection.py', '--jobs', '2', '--work-dir',
+        str(tmp_path), '--show-output'
+    ],
+                    timeout=1800,
+                    check=False)
     assert proc.returncode == 0, proc.stdout[-8000:] + proc.stderr[-4000:]
     names = _case_names()
     assert len(names) >= 30
-    rows = [line for line in proc.stdout.splitlines()
-            if line.startswith(' ') and '|' in line]
+    rows = [
+        line for line in proc.stdout.splitlines()
+        if line.startswith(' ') and '|' in line
+    ]
     for name in names:
-        row = next((r for r in rows if r.split('|')[0].strip() == name),
-                   None)
+        row = next((r for r in rows if r.split('|')[0].strip() == name), None)
         assert row is not None, f'{name} missing from the table'
         assert row.rstrip().endswith('same'), row
     assert f'{len(names)} of {len(names)} cases behave as expected' in \

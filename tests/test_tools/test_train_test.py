@@ -1,5 +1,10 @@
 # Copyright (c) mmavs contributors. All rights reserved.
-"""Integration: tools/train.py, tools/test.py, --resume, dist launchers."""
+"""Integration: tools/train.py, tools/test.py, --resume, dist launchers.
+
+The bad-input cases of the tools (missing checkpoint or data root, unknown
+component type, corrupt files, ...) are run by tools/misc/fault_injection.py
+(tests/test_tools/test_fault_injection.py).
+"""
 import glob
 import json
 import os.path as osp
@@ -8,7 +13,7 @@ import pickle
 import pytest
 import torch
 
-from mmavs.testing import data_root_options, run_tool
+from mmavs.testing import run_tool, small_run_options
 
 CONFIG = 'configs/film/film_simpleconv_1xb4-300it_synthavs-ms3-64x64.py'
 
@@ -16,21 +21,8 @@ pytestmark = pytest.mark.slow
 
 
 def _options(root, max_iters=4, extra=()):
-    opts = data_root_options(root)
-    for split in ('train', 'val', 'test'):
-        opts += [
-            f'{split}_dataloader.num_workers=0',
-            f'{split}_dataloader.persistent_workers=False',
-            f'{split}_dataloader.batch_size=2',
-        ]
-    opts += [
-        f'train_cfg.max_iters={max_iters}',
-        f'train_cfg.val_interval={max_iters}',
-        'default_hooks.checkpoint.interval=2',
-        'default_hooks.logger.interval=1',
-        'randomness.seed=0',
-    ]
-    return ['--cfg-options'] + opts + list(extra)
+    return (['--cfg-options'] + small_run_options(root, max_iters=max_iters) +
+            list(extra))
 
 
 @pytest.fixture(scope='module')
@@ -132,36 +124,3 @@ def test_two_process_training_and_evaluation_on_cpu(trained, tmp_path):
     with open(double / 'metrics.json') as f:
         two = json.load(f)
     assert one == two  # 7 clips: uneven shards (4 + 3) on 2 processes
-
-
-def test_missing_checkpoint_is_named(tmp_path):
-    proc = run_tool(['tools/test.py', CONFIG, str(tmp_path / 'nope.pth')],
-                    check=False)
-    assert proc.returncode != 0
-    assert 'nope.pth' in proc.stderr and 'does not exist' in proc.stderr
-
-
-def test_unknown_component_type_is_named(synthavs_small, tmp_path):
-    proc = run_tool(
-        ['tools/train.py', CONFIG, '--work-dir', str(tmp_path)] +
-        _options(synthavs_small, extra=['model.neck.type=NoSuchNeck']),
-        check=False)
-    assert proc.returncode != 0
-    assert 'NoSuchNeck' in proc.stderr
-
-
-def test_missing_data_root_is_named(tmp_path):
-    missing = str(tmp_path / 'no_such_data_root')
-    proc = run_tool(['tools/train.py', CONFIG, '--work-dir',
-                     str(tmp_path / 'w')] + _options(missing), check=False)
-    assert proc.returncode != 0
-    assert 'no_such_data_root' in proc.stderr
-
-
-@pytest.mark.skipif(torch.cuda.is_available(),
-                    reason='on a GPU --amp is a valid request')
-def test_amp_on_cpu_is_refused_clearly(tmp_path):
-    proc = run_tool(['tools/train.py', CONFIG, '--amp', '--work-dir',
-                     str(tmp_path)], check=False)
-    assert proc.returncode != 0
-    assert '--amp needs a GPU' in proc.stderr

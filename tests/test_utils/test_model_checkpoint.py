@@ -18,8 +18,13 @@ def _net(widths):
 def test_matching_checkpoint_loads_exactly(tmp_path):
     src, dst = _net([3, 4, 2]), _net([3, 4, 2])
     path = str(tmp_path / 'same.pth')
-    torch.save({'state_dict': {f'module.{k}': v
-                               for k, v in src.state_dict().items()}}, path)
+    torch.save(
+        {
+            'state_dict': {
+                f'module.{k}': v
+                for k, v in src.state_dict().items()
+            }
+        }, path)
     load_model_checkpoint(dst, path)  # DDP's module. prefix is stripped
     for key, value in src.state_dict().items():
         assert torch.equal(dst.state_dict()[key], value)
@@ -53,16 +58,22 @@ def test_wrong_checkpoint_lists_the_first_keys_and_counts_the_rest(tmp_path):
 
 def test_partial_load_is_allowed_and_logged(tmp_path):
     model = _net([2, 2, 2, 2])
-    ckpt = {'0.weight': torch.full((2, 2), 3.0), '0.bias': torch.ones(2),
-            '1.weight': torch.zeros(3, 3), 'extra': torch.zeros(1)}
+    ckpt = {
+        '0.weight': torch.full((2, 2), 3.0),
+        '0.bias': torch.ones(2),
+        '1.weight': torch.zeros(3, 3),
+        'extra': torch.zeros(1)
+    }
     with log_records() as records:
         report = load_state_dict_checked(
             model, ckpt, 'ckpt.pth', allow_partial=True)
     assert torch.equal(model[0].weight, ckpt['0.weight'])
     assert report['missing'] == ['1.bias', '2.weight', '2.bias']
     assert report['unexpected'] == ['extra']
-    assert report['mismatched'] == ['1.weight: checkpoint (3, 3) vs model '
-                                    '(2, 2)']
+    assert report['mismatched'] == [
+        '1.weight: checkpoint (3, 3) vs model '
+        '(2, 2)'
+    ]
     logged = ' '.join(r.getMessage() for r in records
                       if r.levelname == 'WARNING')
     assert 'allow_partial_checkpoint=True: loading checkpoint ckpt.pth ' \

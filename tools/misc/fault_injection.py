@@ -88,36 +88,28 @@ class Context:
 # ---------------------------------------------------------------------------
 def data_options(root: str, layout: str = '', max_iters: int = 2) -> List[str]:
     """``--cfg-options`` for a small CPU run on the tree ``root``."""
-    path = osp.join(root, layout) if layout else root
-    opts = []
-    for split in ('train', 'val', 'test'):
-        opts += [
-            f'{split}_dataloader.dataset.data_root={path.rstrip("/")}/',
-            f'{split}_dataloader.num_workers=0',
-            f'{split}_dataloader.persistent_workers=False',
-            f'{split}_dataloader.batch_size=2',
-        ]
-    opts += [
-        f'train_cfg.max_iters={max_iters}',
-        f'train_cfg.val_interval={max_iters}',
-        'default_hooks.checkpoint.interval=1',
-        'default_hooks.logger.interval=1',
-        'randomness.seed=0',
-    ]
-    return opts
+    from mmavs.testing import small_run_options
+    return small_run_options(
+        root, layout, max_iters=max_iters, checkpoint_interval=1)
 
 
-def train(ctx: Context, *extra: str, config: str = MS3_CONFIG,
-          max_iters: int = 2, options: Sequence[str] = (),
+def train(ctx: Context,
+          *extra: str,
+          config: str = MS3_CONFIG,
+          max_iters: int = 2,
+          options: Sequence[str] = (),
           work: Optional[str] = None) -> List[str]:
     return (['tools/train.py', config, '--work-dir', work or ctx.work] +
-            list(extra) + ['--cfg-options'] +
-            data_options(ctx.data, '' if config == MS3_CONFIG else 'AVSS',
-                         max_iters) + list(options))
+            list(extra) + ['--cfg-options'] + data_options(
+                ctx.data, '' if config == MS3_CONFIG else 'AVSS', max_iters) +
+            list(options))
 
 
-def test(ctx: Context, checkpoint: str, *extra: str,
-         config: str = MS3_CONFIG, options: Sequence[str] = ()) -> List[str]:
+def test(ctx: Context,
+         checkpoint: str,
+         *extra: str,
+         config: str = MS3_CONFIG,
+         options: Sequence[str] = ()) -> List[str]:
     return (['tools/test.py', config, checkpoint, '--work-dir', ctx.work] +
             list(extra) + ['--cfg-options'] +
             data_options(ctx.data, '' if config == MS3_CONFIG else 'AVSS') +
@@ -327,167 +319,250 @@ def build_cases() -> List[Case]:
     evil_refused = ('{evil}', ALLOW)
     cases = [
         # no code runs from a checkpoint, whatever the config says
-        Case('load_from-payload', 'error', evil_refused,
-             lambda c: train(c, options=[f'load_from={c.shared["evil"]}']),
-             check=marker_absent,
-             describe='refused, names the file; payload never runs'),
-        Case('auto-resume-payload', 'error',
-             ('{work}/iter_1.pth', ALLOW),
-             lambda c: train(c, '--resume'),
-             prepare=malicious_in_work_dir, check=marker_absent,
-             describe='refused, names the file; payload never runs'),
-        Case('auto-resume-outside-work-dir', 'error',
-             ('{evil}', 'outside the work dir', '--resume {evil}'),
-             lambda c: train(c, '--resume'),
-             prepare=lambda c: write_last_checkpoint(c, c.shared['evil']),
-             check=marker_absent,
-             describe='refused: last_checkpoint leads outside the work dir'),
-        Case('resume-PATH-payload', 'error', evil_refused,
-             lambda c: train(c, '--resume', c.shared['evil']),
-             check=marker_absent,
-             describe='explicit --resume PATH is still loaded safely'),
-        Case('init_cfg-Pretrained-payload', 'error', evil_refused,
-             _pretrained_evil, check=marker_absent,
-             describe='refused, names the file; payload never runs'),
-        Case('test-payload', 'error', evil_refused,
-             lambda c: test(c, c.shared['evil'], options=[
-                 'unsafe_load=True', 'weights_only=False']),
-             check=marker_absent,
-             describe='refused, names the file; payload never runs (config '
-             'keys cannot unlock it)'),
-        Case('test-payload-unsafe-load-flag', 'ok',
-             ('--unsafe-load: unpickling {evil}', ),
-             lambda c: test(c, c.shared['evil'], '--unsafe-load'),
-             check=marker_present,
-             describe='--unsafe-load runs it, with a warning naming it'),
-        Case('real-checkpoint-auto-resume', 'ok',
-             ('Auto resumed from the latest checkpoint {work}/iter_1.pth',
-              'Iter(train) [2/2]'),
-             lambda c: train(c, '--resume'), prepare=interrupted_run,
-             check=file_written('iter_2.pth'),
-             describe='a tools/train.py checkpoint resumes'),
-        Case('real-checkpoint-test', 'ok',
-             ('metrics written to', 'holds 4 train, 2 val, 3 test row(s)',
-              "split 'test': 3 clip(s) loaded"),
-             lambda c: test(c, c.shared['base_ckpt']),
-             check=file_written('metrics.json'),
-             describe='a tools/train.py checkpoint tests; the clips per '
-             'split are logged'),
+        Case(
+            'load_from-payload',
+            'error',
+            evil_refused,
+            lambda c: train(c, options=[f'load_from={c.shared["evil"]}']),
+            check=marker_absent,
+            describe='refused, names the file; payload never runs'),
+        Case(
+            'auto-resume-payload',
+            'error', ('{work}/iter_1.pth', ALLOW),
+            lambda c: train(c, '--resume'),
+            prepare=malicious_in_work_dir,
+            check=marker_absent,
+            describe='refused, names the file; payload never runs'),
+        Case(
+            'auto-resume-outside-work-dir',
+            'error', ('{evil}', 'outside the work dir', '--resume {evil}'),
+            lambda c: train(c, '--resume'),
+            prepare=lambda c: write_last_checkpoint(c, c.shared['evil']),
+            check=marker_absent,
+            describe='refused: last_checkpoint leads outside the work dir'),
+        Case(
+            'resume-PATH-payload',
+            'error',
+            evil_refused,
+            lambda c: train(c, '--resume', c.shared['evil']),
+            check=marker_absent,
+            describe='explicit --resume PATH is still loaded safely'),
+        Case(
+            'init_cfg-Pretrained-payload',
+            'error',
+            evil_refused,
+            _pretrained_evil,
+            check=marker_absent,
+            describe='refused, names the file; payload never runs'),
+        Case(
+            'test-payload',
+            'error',
+            evil_refused,
+            lambda c: test(
+                c,
+                c.shared['evil'],
+                options=['unsafe_load=True', 'weights_only=False']),
+            check=marker_absent,
+            describe='refused, names the file; payload never runs (config '
+            'keys cannot unlock it)'),
+        Case(
+            'test-payload-unsafe-load-flag',
+            'ok', ('--unsafe-load: unpickling {evil}', ),
+            lambda c: test(c, c.shared['evil'], '--unsafe-load'),
+            check=marker_present,
+            describe='--unsafe-load runs it, with a warning naming it'),
+        Case(
+            'real-checkpoint-auto-resume',
+            'ok', ('Auto resumed from the latest checkpoint {work}/iter_1.pth',
+                   'Iter(train) [2/2]'),
+            lambda c: train(c, '--resume'),
+            prepare=interrupted_run,
+            check=file_written('iter_2.pth'),
+            describe='a tools/train.py checkpoint resumes'),
+        Case(
+            'real-checkpoint-test',
+            'ok', ('metrics written to', 'holds 4 train, 2 val, 3 test row(s)',
+                   "split 'test': 3 clip(s) loaded"),
+            lambda c: test(c, c.shared['base_ckpt']),
+            check=file_written('metrics.json'),
+            describe='a tools/train.py checkpoint tests; the clips per '
+            'split are logged'),
         # a wrong checkpoint is refused
-        Case('test-wrong-model-checkpoint', 'error',
-             ('checkpoint {avss_ckpt} does not fit the model',
-              'of the model are not in the checkpoint', ' more',
-              'allow_partial_checkpoint=True'),
-             lambda c: test(c, c.shared['avss_ckpt']),
-             describe='refused, lists the first keys, counts the rest'),
-        Case('test-wrong-model-allow-partial', 'ok',
-             ('allow_partial_checkpoint=True: loading checkpoint '
-              '{avss_ckpt} partially', 'metrics written to'),
-             lambda c: test(c, c.shared['avss_ckpt'], options=[
-                 'allow_partial_checkpoint=True']),
-             describe='--cfg-options relaxes it, saying so in the log'),
+        Case(
+            'test-wrong-model-checkpoint',
+            'error', ('checkpoint {avss_ckpt} does not fit the model',
+                      'of the model are not in the checkpoint', ' more',
+                      'allow_partial_checkpoint=True'),
+            lambda c: test(c, c.shared['avss_ckpt']),
+            describe='refused, lists the first keys, counts the rest'),
+        Case(
+            'test-wrong-model-allow-partial',
+            'ok', ('allow_partial_checkpoint=True: loading checkpoint '
+                   '{avss_ckpt} partially', 'metrics written to'),
+            lambda c: test(
+                c,
+                c.shared['avss_ckpt'],
+                options=['allow_partial_checkpoint=True']),
+            describe='--cfg-options relaxes it, saying so in the log'),
         # every metadata row is accounted for
-        Case('misspelt-split', 'error',
-             ('{data}/' + MS3_CSV + ' row {row}', "'tset'",
-              "('train', 'val', 'test')"),
-             lambda c: test(c, c.shared['base_ckpt']),
-             prepare=misspell_split,
-             describe='error names the CSV, the row, the allowed values'),
-        Case('missing-meta-column', 'error',
-             ('{data}/' + MS3_CSV + " lacks the meta column(s) ['case']", ),
-             lambda c: test(c, c.shared['base_ckpt']),
-             prepare=drop_case_column,
-             describe='reported once, for the file'),
+        Case(
+            'misspelt-split',
+            'error', ('{data}/' + MS3_CSV + ' row {row}', "'tset'",
+                      "('train', 'val', 'test')"),
+            lambda c: test(c, c.shared['base_ckpt']),
+            prepare=misspell_split,
+            describe='error names the CSV, the row, the allowed values'),
+        Case(
+            'missing-meta-column',
+            'error',
+            ('{data}/' + MS3_CSV + " lacks the meta column(s) ['case']", ),
+            lambda c: test(c, c.shared['base_ckpt']),
+            prepare=drop_case_column,
+            describe='reported once, for the file'),
         # short audio
-        Case('truncated-wav', 'error',
-             ('{wav}', 'lasts 2.500 s', 'needs 4.815 s',
-              "pad_mode='repeat' or 'zeros'"),
-             lambda c: test(c, c.shared['base_ckpt']),
-             prepare=truncate_wav,
-             describe='error names the file and both durations'),
-        Case('truncated-wav-pad-repeat', 'ok',
-             ('{wav}', 'lasts 2.500 s', "padded with pad_mode='repeat'",
-              '1 clip(s) padded so far'),
-             lambda c: test(c, c.shared['base_ckpt'], options=[
-                 f'test_dataloader.dataset.pipeline.{TEST_AUDIO_STEP}.'
-                 'pad_mode=repeat']),
-             prepare=truncate_wav,
-             describe='opt-in padding, counted in a warning'),
+        Case(
+            'truncated-wav',
+            'error', ('{wav}', 'lasts 2.500 s', 'needs 4.815 s',
+                      "pad_mode='repeat' or 'zeros'"),
+            lambda c: test(c, c.shared['base_ckpt']),
+            prepare=truncate_wav,
+            describe='error names the file and both durations'),
+        Case(
+            'truncated-wav-pad-repeat',
+            'ok', ('{wav}', 'lasts 2.500 s', "padded with pad_mode='repeat'",
+                   '1 clip(s) padded so far'),
+            lambda c: test(
+                c,
+                c.shared['base_ckpt'],
+                options=[
+                    f'test_dataloader.dataset.pipeline.{TEST_AUDIO_STEP}.'
+                    'pad_mode=repeat'
+                ]),
+            prepare=truncate_wav,
+            describe='opt-in padding, counted in a warning'),
         # semantic labels in range
-        Case('avss-class-out-of-range', 'error',
-             ('clip {clip}', '{mask}', 'class 10', "'bus'",
-              'outside the 6 classes'),
-             lambda c: test(c, c.shared['avss_ckpt'], config=AVSS_CONFIG),
-             prepare=paint_class_10,
-             describe='error names the clip, the file and the class'),
+        Case(
+            'avss-class-out-of-range',
+            'error', ('clip {clip}', '{mask}', 'class 10', "'bus'",
+                      'outside the 6 classes'),
+            lambda c: test(c, c.shared['avss_ckpt'], config=AVSS_CONFIG),
+            prepare=paint_class_10,
+            describe='error names the clip, the file and the class'),
         # non-finite values
-        Case('exploding-lr-stops', 'error',
-             ('Iteration 2 (Iter(train) [2/2])', 'non-finite loss',
-              'decode.loss_ce=', 'clips of the batch:', 'Training stopped'),
-             lambda c: train(c, options=['optim_wrapper.optimizer.lr=1e30']),
-             check=only_first_checkpoint,
-             describe='stops, names iteration/terms/clips; saves nothing'),
-        Case('exploding-lr-skip', 'ok',
-             ('The optimizer step was skipped', '1 step(s) skipped so far',
-              'clips of the batch:'),
-             lambda c: train(c, options=[
-                 'optim_wrapper.optimizer.lr=1e30',
-                 'custom_hooks.0.policy=skip',
-                 # the exploded weights make validation NaN: no validation
-                 'val_dataloader=None', 'val_cfg=None', 'val_evaluator=None'
-             ]),
-             check=file_written('iter_2.pth'),
-             describe="policy='skip' skips and counts"),
-        Case('nan-in-log-mel-file', 'error',
-             ('{pkl}', 'NaN or inf', 'row(s) [2]'),
-             lambda c: test(c, c.shared['base_ckpt'], options=[
-                 f'test_dataloader.dataset.pipeline.{TEST_AUDIO_STEP}.'
-                 'representation=feature',
-                 'test_dataloader.dataset.data_prefix.audio_feat_path='
-                 f'{MS3_DATA}/audio_log_mel']),
-             prepare=nan_in_log_mel,
-             describe='error names the feature file'),
+        Case(
+            'exploding-lr-stops',
+            'error',
+            ('Iteration 2 (Iter(train) [2/2])', 'non-finite loss',
+             'decode.loss_ce=', 'clips of the batch:', 'Training stopped'),
+            lambda c: train(c, options=['optim_wrapper.optimizer.lr=1e30']),
+            check=only_first_checkpoint,
+            describe='stops, names iteration/terms/clips; saves nothing'),
+        Case(
+            'exploding-lr-skip',
+            'ok',
+            ('The optimizer step was skipped', '1 step(s) skipped so far',
+             'clips of the batch:'),
+            lambda c: train(
+                c,
+                options=[
+                    'optim_wrapper.optimizer.lr=1e30',
+                    'custom_hooks.0.policy=skip',
+                    # the exploded weights make validation NaN: no validation
+                    'val_dataloader=None',
+                    'val_cfg=None',
+                    'val_evaluator=None'
+                ]),
+            check=file_written('iter_2.pth'),
+            describe="policy='skip' skips and counts"),
+        Case(
+            'nan-in-log-mel-file',
+            'error', ('{pkl}', 'NaN or inf', 'row(s) [2]'),
+            lambda c: test(
+                c,
+                c.shared['base_ckpt'],
+                options=[
+                    f'test_dataloader.dataset.pipeline.{TEST_AUDIO_STEP}.'
+                    'representation=feature',
+                    'test_dataloader.dataset.data_prefix.audio_feat_path='
+                    f'{MS3_DATA}/audio_log_mel'
+                ]),
+            prepare=nan_in_log_mel,
+            describe='error names the feature file'),
         # messages
-        Case('empty-checkpoint', 'error', ('{ckpt} ' + UNREADABLE, 'empty'),
-             lambda c: test(c, c.shared['ckpt']),
-             prepare=_write(b'', 'empty.pth'),
-             describe='names the path, not a readable checkpoint'),
-        Case('truncated-checkpoint', 'error', ('{ckpt} ' + UNREADABLE, ),
-             lambda c: test(c, c.shared['ckpt']),
-             prepare=_truncated_checkpoint,
-             describe='names the path, not a readable checkpoint'),
+        Case(
+            'empty-checkpoint',
+            'error', ('{ckpt} ' + UNREADABLE, 'empty'),
+            lambda c: test(c, c.shared['ckpt']),
+            prepare=_write(b'', 'empty.pth'),
+            describe='names the path, not a readable checkpoint'),
+        Case(
+            'truncated-checkpoint',
+            'error', ('{ckpt} ' + UNREADABLE, ),
+            lambda c: test(c, c.shared['ckpt']),
+            prepare=_truncated_checkpoint,
+            describe='names the path, not a readable checkpoint'),
         # earlier bad-input cases
-        Case('missing-checkpoint', 'error',
-             ('{case}/nope.pth', 'does not exist'),
-             lambda c: test(c, osp.join(c.case_dir, 'nope.pth')),
-             describe='names the missing file'),
-        Case('missing-config', 'error', ('no_such_config.py', 'does not exist'),
-             lambda c: ['tools/train.py', 'configs/no_such_config.py'],
-             describe='names the missing config'),
-        Case('unknown-component-type', 'error', ('NoSuchNeck', ),
-             lambda c: train(c, options=['model.neck.type=NoSuchNeck']),
-             describe='names the unknown type'),
-        Case('config-key-typo', 'error', ('num_clases', ),
-             lambda c: train(c, options=['model.decode_head.num_clases=2']),
-             describe='names the misspelt key'),
-        Case('missing-data-root', 'error', ('no_such_data_root', ),
-             lambda c: ['tools/train.py', MS3_CONFIG, '--work-dir', c.work,
-                        '--cfg-options'] + data_options(
-                            osp.join(c.case_dir, 'no_such_data_root')),
-             describe='names the missing folder'),
-        Case('missing-frame', 'error', ('{frame}', 'not found'),
-             lambda c: test(c, c.shared['base_ckpt']), prepare=remove_frame,
-             describe='names the missing frame file'),
-        Case('corrupt-frame', 'error', ('{frame}', 'cannot decode'),
-             lambda c: test(c, c.shared['base_ckpt']), prepare=corrupt_frame,
-             describe='names the undecodable frame'),
-        Case('wrong-size-mask', 'error', ('{mask}', 'has size'),
-             lambda c: test(c, c.shared['base_ckpt']), prepare=resize_mask,
-             describe='names the mask and both sizes'),
-        Case('corrupt-wav', 'error', ('{wav}', 'cannot read audio file'),
-             lambda c: test(c, c.shared['base_ckpt']), prepare=corrupt_wav,
-             describe='names the unreadable audio file'),
+        Case(
+            'missing-checkpoint',
+            'error', ('{case}/nope.pth', 'does not exist'),
+            lambda c: test(c, osp.join(c.case_dir, 'nope.pth')),
+            describe='names the missing file'),
+        Case(
+            'missing-config',
+            'error', ('no_such_config.py', 'does not exist'),
+            lambda c: ['tools/train.py', 'configs/no_such_config.py'],
+            describe='names the missing config'),
+        Case(
+            'unknown-component-type',
+            'error', ('NoSuchNeck', ),
+            lambda c: train(c, options=['model.neck.type=NoSuchNeck']),
+            describe='names the unknown type'),
+        Case(
+            'config-key-typo',
+            'error', ('num_clases', ),
+            lambda c: train(c, options=['model.decode_head.num_clases=2']),
+            describe='names the misspelt key'),
+        Case(
+            'missing-data-root',
+            'error', ('no_such_data_root', ),
+            lambda c: [
+                'tools/train.py', MS3_CONFIG, '--work-dir', c.work,
+                '--cfg-options'
+            ] + data_options(osp.join(c.case_dir, 'no_such_data_root')),
+            describe='names the missing folder'),
+        Case(
+            'missing-frame',
+            'error', ('{frame}', 'not found'),
+            lambda c: test(c, c.shared['base_ckpt']),
+            prepare=remove_frame,
+            describe='names the missing frame file'),
+        Case(
+            'corrupt-frame',
+            'error', ('{frame}', 'cannot decode'),
+            lambda c: test(c, c.shared['base_ckpt']),
+            prepare=corrupt_frame,
+            describe='names the undecodable frame'),
+        Case(
+            'wrong-size-mask',
+            'error', ('{mask}', 'has size'),
+            lambda c: test(c, c.shared['base_ckpt']),
+            prepare=resize_mask,
+            describe='names the mask and both sizes'),
+        Case(
+            'corrupt-wav',
+            'error', ('{wav}', 'cannot read audio file'),
+            lambda c: test(c, c.shared['base_ckpt']),
+            prepare=corrupt_wav,
+            describe='names the unreadable audio file'),
     ]
+    import torch
+    if not torch.cuda.is_available():
+        cases.append(
+            Case(
+                'amp-on-cpu',
+                'error', ('--amp needs a GPU', ),
+                lambda c: train(c, '--amp'),
+                describe='refused clearly (AMP needs a GPU)'))
     return cases
 
 
@@ -547,8 +622,7 @@ def run_case(case: Case, root: str, shared: Dict[str, str]) -> dict:
         shared['base_ckpt'], map_location='cpu',
         weights_only=False)['state_dict']
     ctx.shared['evil'] = write_malicious_checkpoint(
-        osp.join(case_dir, 'evil.pth'), ctx.shared['marker'],
-        state_dict=state)
+        osp.join(case_dir, 'evil.pth'), ctx.shared['marker'], state_dict=state)
     if case.prepare:
         case.prepare(ctx)
     proc = run_tool(case.command(ctx), check=False)
@@ -577,8 +651,10 @@ def _summary(outcome: str, stderr: str, root: str) -> str:
     if outcome == 'ok':
         return 'ok'
     lines = [line for line in stderr.strip().splitlines() if line.strip()]
-    errors = [line for line in lines if re.match(r'^[\w.]+(Error|Exception)'
-                                                 r'\b', line)]
+    errors = [
+        line for line in lines if re.match(r'^[\w.]+(Error|Exception)'
+                                           r'\b', line)
+    ]
     last = (errors or lines or ['(no output)'])[-1].replace(root, '<tmp>')
     return f'error: {last}'
 
@@ -607,22 +683,29 @@ def print_table(results: List[dict], width: int) -> None:
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument(
-        '--cases', nargs='+', help='run the cases whose name contains one '
+        '--cases',
+        nargs='+',
+        help='run the cases whose name contains one '
         'of these strings (default: all)')
     parser.add_argument(
-        '--work-dir', help='where to build the trees (default: a new '
+        '--work-dir',
+        help='where to build the trees (default: a new '
         'temporary folder, removed afterwards unless --keep)')
-    parser.add_argument('--keep', action='store_true',
-                        help='keep the work dir')
-    parser.add_argument('--synthavs', help='copy this SynthAVS tree (with '
-                        'the ms3 and avss layouts and log-mel files) instead '
-                        'of generating a small one')
-    parser.add_argument('--jobs', type=int, default=2,
-                        help='cases run at once (default 2)')
-    parser.add_argument('--width', type=int, default=160,
-                        help='table width in characters')
-    parser.add_argument('--show-output', action='store_true',
-                        help='print the tool output of differing cases')
+    parser.add_argument(
+        '--keep', action='store_true', help='keep the work dir')
+    parser.add_argument(
+        '--synthavs',
+        help='copy this SynthAVS tree (with '
+        'the ms3 and avss layouts and log-mel files) instead '
+        'of generating a small one')
+    parser.add_argument(
+        '--jobs', type=int, default=2, help='cases run at once (default 2)')
+    parser.add_argument(
+        '--width', type=int, default=160, help='table width in characters')
+    parser.add_argument(
+        '--show-output',
+        action='store_true',
+        help='print the tool output of differing cases')
     return parser.parse_args()
 
 

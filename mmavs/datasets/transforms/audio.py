@@ -159,8 +159,13 @@ class LoadAVAudio(BaseTransform):
             return ' + '.join(str(p) for p in paths)
         return str(paths)
 
-    def _short_audio(self, results: dict, source: str, have: float,
-                     need: float, unit: str = 's', detail: str = '') -> str:
+    def _short_audio(self,
+                     results: dict,
+                     source: str,
+                     have: float,
+                     need: float,
+                     unit: str = 's',
+                     detail: str = '') -> str:
         """Apply ``pad_mode`` to a track shorter than its clip.
 
         Returns:
@@ -200,7 +205,10 @@ class LoadAVAudio(BaseTransform):
         mode = 'repeat'
         if examples.shape[0] < need:
             mode = self._short_audio(
-                results, source, have_seconds, _vggish_seconds(need),
+                results,
+                source,
+                have_seconds,
+                _vggish_seconds(need),
                 detail=f'{need} VGGish examples of 0.96 s for {num_valid} '
                 f'frame(s)')
         examples = fit_length(examples, need, mode)
@@ -229,7 +237,10 @@ class LoadAVAudio(BaseTransform):
                 num = int(round(crop * sample_rate))
                 if wave.shape[-1] < num:
                     mode = self._short_audio(
-                        results, path, wave.shape[-1] / sample_rate, crop,
+                        results,
+                        path,
+                        wave.shape[-1] / sample_rate,
+                        crop,
                         detail='audio_crop_seconds')
                     if mode == 'zeros':
                         wave = np.pad(wave, (0, num - wave.shape[-1]))
@@ -257,8 +268,7 @@ class LoadAVAudio(BaseTransform):
             wave, VGGISH_SAMPLE_RATE, source=source)
         per_frame = max(1, int(round(seconds / VGGISH_EXAMPLE_HOP_SECONDS)))
         return self._fit_examples(results, examples, num_valid, per_frame,
-                                  wave.shape[-1] / VGGISH_SAMPLE_RATE,
-                                  source)
+                                  wave.shape[-1] / VGGISH_SAMPLE_RATE, source)
 
     def _waveform(self, results: dict, seconds: float,
                   num_valid: int) -> np.ndarray:

@@ -194,8 +194,7 @@ class LoadAVAnnotations(BaseTransform):
                 flag='color',
                 channel_order='rgb',
                 backend=self.imdecode_backend)
-            palette_size = results.get('palette_size',
-                                       results['num_classes'])
+            palette_size = results.get('palette_size', results['num_classes'])
             labels = self._palette_to_index(rgb, palette_size, path, clip_id)
             return self._check_classes(labels, results, path, clip_id)
         if fmt == 'index':

@@ -44,8 +44,8 @@ def _non_finite_inputs(data_batch, names: Sequence[str]) -> List[str]:
     inputs = data_batch.get('inputs') if isinstance(data_batch, dict) else {}
     found = []
     for key, values in (inputs.items() if isinstance(inputs, dict) else ()):
-        for idx, value in enumerate(values if isinstance(values, list) else
-                                    [values]):
+        for idx, value in enumerate(
+                values if isinstance(values, list) else [values]):
             if (isinstance(value, torch.Tensor) and value.is_floating_point()
                     and not bool(torch.isfinite(value).all())):
                 name = names[idx] if idx < len(names) else f'#{idx}'
@@ -194,7 +194,9 @@ class NonFiniteLossHook(Hook):
         self.num_skipped = 0
         self._install(runner.optim_wrapper)
 
-    def before_train_iter(self, runner, batch_idx: int,
+    def before_train_iter(self,
+                          runner,
+                          batch_idx: int,
                           data_batch=None) -> None:
         """Forget the previous iteration's verdict."""
         self._skipped = None

@@ -105,8 +105,7 @@ class AVSRunner(Runner):
         if os.path.commonpath([work_dir, real]) != work_dir:
             own = osp.join(self.work_dir, osp.basename(latest))
             hint = (f'; if this work dir was copied or moved, resume from '
-                    f'its own copy: --resume {own}'
-                    if osp.isfile(own) else '')
+                    f'its own copy: --resume {own}' if osp.isfile(own) else '')
             raise ResumePathError(
                 f'{osp.join(self.work_dir, "last_checkpoint")} names '
                 f'{latest}, which lies outside the work dir {self.work_dir}'
@@ -172,8 +171,8 @@ class AVSRunner(Runner):
             self.model,
             checkpoint,
             filename,
-            allow_partial=bool(self.cfg.get('allow_partial_checkpoint',
-                                            False)),
+            allow_partial=bool(
+                self.cfg.get('allow_partial_checkpoint', False)),
             revise_keys=revise_keys,
             logger=self.logger)
         self._has_loaded = True

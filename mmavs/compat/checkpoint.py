@@ -267,7 +267,10 @@ def _under_allow_list(loader: Callable) -> Callable:
     mmengine's remote loaders (``http(s)://``, ``s3://``,
     ``open-mmlab://`` ...) call ``torch.load`` without ``weights_only``,
     i.e. with torch's safe default; the allow-list lets them read mmengine
-    checkpoints.
+    checkpoints. (Only the environment variable
+    ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD``, set by the user outside any
+    config, turns that default off; local files are loaded with an explicit
+    ``weights_only=True``, which it does not override.)
     """
     if getattr(loader, '_mmavs_allow_listed', False):
         return loader

@@ -599,12 +599,16 @@ def setup(root: str, synthavs: Optional[str]) -> Dict[str, str]:
 
 def _save_initial_weights(config: str, path: str) -> None:
     """A checkpoint of ``config``'s model as initialised (another model)."""
+    import warnings
+
     import torch
     from mmavs.registry import MODELS
     from mmavs.utils import load_config, register_all_modules
     register_all_modules()
     cfg = load_config(osp.join(ROOT, config))
-    model = MODELS.build(cfg.model)
+    with warnings.catch_warnings():  # mmseg's build_loss deprecation
+        warnings.simplefilter('ignore', UserWarning)
+        model = MODELS.build(cfg.model)
     torch.save({'meta': {}, 'state_dict': model.state_dict()}, path)
 
 

@@ -59,8 +59,8 @@ class NonFiniteLossHook(Hook):
 
     mmengine offers two partial guards: ``clip_grad=dict(...,
     error_if_nonfinite=True)`` of :class:`~mmengine.optim.OptimWrapper`
-    (a bare error from the gradient norm, only with gradient clipping, after
-    nothing names the batch) and the dynamic loss scaler of
+    (a bare error from the gradient norm, only when gradients are clipped,
+    naming neither batch nor loss term) and the dynamic loss scaler of
     :class:`~mmengine.optim.AmpOptimWrapper` (silently skips steps whose
     scaled gradients overflow, GPU only). Neither names the iteration, the
     loss terms or the clips, and the plain wrapper steps on NaN otherwise,

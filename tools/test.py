@@ -59,7 +59,7 @@ def main() -> None:
         ]
     if args.amp:
         cfg.test_cfg = dict(cfg.get('test_cfg') or {}, fp16=True)
-    runner = build_runner(cfg)
+    runner = build_runner(cfg, unsafe_load=args.unsafe_load)
     metrics = runner.test()
     if runner.rank == 0:
         out_file = osp.join(cfg.work_dir, 'metrics.json')

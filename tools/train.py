@@ -53,7 +53,7 @@ def main() -> None:
     elif args.resume is not None:
         cfg.resume = True
         cfg.load_from = args.resume
-    runner = build_runner(cfg)
+    runner = build_runner(cfg, unsafe_load=args.unsafe_load)
     runner.train()
 
 

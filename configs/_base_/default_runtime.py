@@ -11,6 +11,12 @@ visualizer = dict(
     type='AVSLocalVisualizer', vis_backends=vis_backends, name='visualizer')
 log_processor = dict(by_epoch=False)
 log_level = 'INFO'
+# Stop on a non-finite loss, naming the iteration, the loss terms and the
+# clips (policy='skip' skips the step instead and counts the skips).
+custom_hooks = [dict(type='NonFiniteLossHook', policy='stop')]
+# A checkpoint loaded for testing, resuming or load_from must fit the model;
+# True loads what fits and logs what did not.
+allow_partial_checkpoint = False
 load_from = None
 resume = False
 tta_model = None

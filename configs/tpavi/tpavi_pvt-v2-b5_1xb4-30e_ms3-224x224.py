@@ -28,7 +28,7 @@ model = dict(av_losses=[
 official_train_pipeline = [
     dict(type='LoadAVFrames'),
     dict(type='LoadAVAnnotations'),
-    dict(type='LoadAVAudio', representation='vggish'),
+    dict(type='LoadAVAudio', representation='vggish', pad_mode='repeat'),
     dict(type='ClipResize', scale=(224, 224), keep_ratio=False),
     dict(type='PackAVSInputs'),
 ]

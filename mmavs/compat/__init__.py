@@ -1,18 +1,20 @@
 # Copyright (c) mmavs contributors. All rights reserved.
-"""The few shims the pinned OpenMMLab stack needs (design notes §6).
+"""The few shims the pinned OpenMMLab stack needs.
 
 Each shim is one module, documented at its top and unit-tested in
 ``tests/test_compat``:
 
 * :mod:`.mmcv_ops` – pure-PyTorch ``mmcv.ops`` when compiled mmcv is absent;
-* :mod:`.checkpoint` – mmengine checkpoints under torch's ``weights_only``
-  default, for the files the user names;
+* :mod:`.checkpoint` – checkpoints load with ``weights_only=True`` and an
+  explicit allow-list (mmengine's message hub, numpy arrays/scalars);
 * :mod:`.numpy_globals` – the numpy scalar/dtype globals a weights-only load
   may allow (numpy scalars in published training checkpoints);
 * :mod:`.dist` – multi-process CPU training with gloo (no
   ``cuda.set_device``, no DDP ``device_ids``, BN instead of SyncBN).
 """
-from .checkpoint import install_checkpoint_loader, trust_checkpoint
+from .checkpoint import (UnreadableCheckpointError, UnsafeCheckpointError,
+                         allow_unsafe_load, checkpoint_safe_globals,
+                         install_checkpoint_loader)
 from .dist import cpu_distributed, init_cpu_dist, wrap_cpu_ddp
 from .mmcv_ops import compiled_mmcv_available, install_mmcv_ops_fallback
 
@@ -25,6 +27,7 @@ def install() -> None:
 
 __all__ = [
     'install', 'install_mmcv_ops_fallback', 'compiled_mmcv_available',
-    'install_checkpoint_loader', 'trust_checkpoint', 'cpu_distributed',
-    'init_cpu_dist', 'wrap_cpu_ddp'
+    'install_checkpoint_loader', 'allow_unsafe_load',
+    'checkpoint_safe_globals', 'UnreadableCheckpointError',
+    'UnsafeCheckpointError', 'cpu_distributed', 'init_cpu_dist', 'wrap_cpu_ddp'
 ]

@@ -308,14 +308,16 @@ def fit_length(array: np.ndarray,
         array (np.ndarray): ``[N, ...]`` with ``N >= 1``.
         length (int): Wanted number of rows.
         pad_mode (str): ``'repeat'`` repeats the last row (the AVSBench
-            preprocessing of short log-mel tensors), ``'zero'`` pads zeros
-            (the AVSS dataloader). Defaults to ``'repeat'``.
+            preprocessing of short log-mel tensors), ``'zeros'`` (or
+            ``'zero'``) pads zeros (the AVSS dataloader). Defaults to
+            ``'repeat'``. :class:`~mmavs.datasets.transforms.LoadAVAudio`
+            decides whether a short input may be padded at all.
 
     Returns:
         np.ndarray: ``[length, ...]``.
     """
-    if pad_mode not in ('repeat', 'zero'):
-        raise ValueError(f"pad_mode must be 'repeat' or 'zero', got "
+    if pad_mode not in ('repeat', 'zeros', 'zero'):
+        raise ValueError(f"pad_mode must be 'repeat' or 'zeros', got "
                          f'{pad_mode!r}')
     num = array.shape[0]
     if num >= length:
@@ -500,7 +502,8 @@ def load_audio_feature(path: str) -> np.ndarray:
         second / frame).
 
     Raises:
-        AudioFileError: If the file is missing, unreadable or empty.
+        AudioFileError: If the file is missing, unreadable, empty or holds
+            NaN / inf.
     """
     if not osp.isfile(path):
         raise AudioFileError(f'audio feature file not found: {path}')
@@ -529,4 +532,12 @@ def load_audio_feature(path: str) -> np.ndarray:
     if arr.ndim == 0 or arr.shape[0] == 0 or arr.size == 0:
         raise AudioFileError(f'audio feature file {path} is empty (shape '
                              f'{arr.shape}); expected [T, ...]')
-    return arr.astype(np.float32)
+    arr = arr.astype(np.float32)
+    finite = np.isfinite(arr)
+    if not finite.all():
+        rows = np.flatnonzero(~finite.reshape(arr.shape[0], -1).all(1))
+        raise AudioFileError(
+            f'audio feature file {path} holds {int((~finite).sum())} NaN or '
+            f'inf value(s), in row(s) {rows[:10].tolist()}; expected finite '
+            'features')
+    return arr

@@ -72,6 +72,12 @@ class AVSSDataset(BaseAVDataset):
           {label}/{uid}/labels_semantic/{i}.png (class-index masks, optional)
           {label}/{uid}/audio.wav
 
+    Mask colours are decoded through the AVSBench palette (71 colours, or
+    as many as the dataset's classes when more) and every decoded label must
+    be one of the dataset's ``metainfo['classes']``: a mask holding the
+    colour of class 10 in a 6-class dataset is an error naming the clip,
+    the file and the class.
+
     Each clip has ``num_frames`` (10) frames; v1 clips (5 frames) are padded
     with ``valid=False`` frames (``frame_paths``/``mask_paths`` None), as the
     official dataloader pads them with zeros. Labelled frames follow the
@@ -155,7 +161,12 @@ class AVSSDataset(BaseAVDataset):
         root = self.data_prefix.get('root') or self.data_root or ''
         mask_dir_name = ('labels_rgb'
                          if self.mask_source == 'rgb' else 'labels_semantic')
-        num_classes = len(AVSS_CLASSES)
+        # decoded labels must be classes of this dataset (binary masks only
+        # need colours of the full palette)
+        num_classes = (
+            len(AVSS_CLASSES)
+            if self.binary else len(self.metainfo['classes']))
+        palette_size = max(len(AVSS_CLASSES), num_classes)
         data_list = []
         for row_idx, row in rows.iterrows():
             uid, subset = str(row['uid']), str(row['label'])
@@ -184,6 +195,7 @@ class AVSSDataset(BaseAVDataset):
                 mask_format='palette'
                 if self.mask_source == 'rgb' else 'index',
                 num_classes=num_classes,
+                palette_size=palette_size,
                 binary=self.binary,
                 audio_path=osp.join(clip_dir, 'audio.wav'),
                 **flags)

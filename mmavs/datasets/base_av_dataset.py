@@ -3,7 +3,9 @@
 import os.path as osp
 from typing import Dict, List, Optional, Sequence
 
+import numpy as np
 from mmengine.dataset import BaseDataset
+from mmengine.logging import print_log
 
 
 class DataListError(ValueError):
@@ -51,6 +53,9 @@ class BaseAVDataset(BaseDataset):
         classes=('background', 'sounding'),
         palette=[[0, 0, 0], [255, 255, 255]])
 
+    #: The values the split column of the annotation CSV may hold.
+    SPLIT_VALUES = ('train', 'val', 'test')
+
     #: Keys every clip dict must carry.
     REQUIRED_KEYS = ('clip_id', 'category', 'num_frames', 'audio_condition',
                      'frame_paths', 'mask_paths', 'valid', 'labelled',
@@ -67,6 +72,7 @@ class BaseAVDataset(BaseDataset):
                  **kwargs) -> None:
         self.split = split
         self.meta_columns = tuple(meta_columns)
+        self._split_counts: Optional[Dict[str, int]] = None
         self.num_frames = int(num_frames)
         if self.num_frames < 1:
             raise ValueError(f'num_frames must be >= 1, got {num_frames}')
@@ -129,18 +135,89 @@ class BaseAVDataset(BaseDataset):
                 f'{self.data_prefix}')
         return self.data_prefix[key]
 
-    def select_split(self, table, column: str = 'split'):
-        """Rows of ``table`` whose ``column`` equals :attr:`split`.
+    def check_table(self,
+                    table,
+                    column: str = 'split',
+                    allowed: Optional[Sequence[str]] = None) -> Dict[str, int]:
+        """Check the whole annotation table before reading any row.
+
+        Every row must hold a known split value (no row is dropped for a
+        misspelt split), and the table must have the :attr:`meta_columns`
+        (reported once, for the file).
+
+        Args:
+            table (pandas.DataFrame): The table of :meth:`read_csv`.
+            column (str): The split column. Defaults to 'split'.
+            allowed (Sequence[str], optional): Allowed split values.
+                Defaults to :attr:`SPLIT_VALUES`.
+
+        Returns:
+            dict[str, int]: The number of rows of each allowed value.
 
         Raises:
-            DataListError: If no row belongs to the split.
+            DataListError: For a missing meta column or an unknown split.
         """
-        rows = table[table[column] == self.split]
+        allowed = tuple(allowed or self.SPLIT_VALUES)
+        missing = [c for c in self.meta_columns if c not in table.columns]
+        if missing:
+            raise DataListError(
+                f'annotation CSV {self.ann_file} lacks the meta column(s) '
+                f'{missing} named by meta_columns={self.meta_columns}; found '
+                f'columns {list(table.columns)}')
+        values = table[column].astype(str)
+        unknown = ~values.isin(allowed).to_numpy()
+        if unknown.any():
+            first = int(np.flatnonzero(unknown)[0])
+            raise DataListError(
+                f'{self.ann_file} row {int(table.index[first]) + 2}: '
+                f'{column} {values.iloc[first]!r} is not one of {allowed} '
+                f'({int(unknown.sum())} row(s) of the CSV hold an unknown '
+                f'{column}: {sorted(set(values[unknown]))})')
+        counts = values.value_counts()
+        return {value: int(counts.get(value, 0)) for value in allowed}
+
+    def select_split(self,
+                     table,
+                     column: str = 'split',
+                     value: Optional[str] = None,
+                     allowed: Optional[Sequence[str]] = None):
+        """Rows of ``table`` whose ``column`` equals :attr:`split`.
+
+        The table is checked first (:meth:`check_table`); the number of rows
+        of each split is logged when the dataset has loaded.
+
+        Args:
+            table (pandas.DataFrame): The table of :meth:`read_csv`.
+            column (str): The split column. Defaults to 'split'.
+            value (str, optional): The value to select, when the CSV names
+                the split differently. Defaults to :attr:`split`.
+            allowed (Sequence[str], optional): See :meth:`check_table`.
+
+        Raises:
+            DataListError: If a row has an unknown split or no row belongs
+                to the split.
+        """
+        value = self.split if value is None else value
+        self._split_counts = self.check_table(table, column, allowed)
+        rows = table[table[column] == value]
         if len(rows) == 0:
             raise DataListError(
-                f'no row of {self.ann_file} has {column}={self.split!r}; '
+                f'no row of {self.ann_file} has {column}={value!r}; '
                 f'found values {sorted(set(table[column]))}')
         return rows
+
+    def full_init(self) -> None:
+        """Load the annotations and log how many clips each split holds."""
+        if self._fully_initialized:
+            return
+        super().full_init()
+        counts = self._split_counts
+        per_split = ', '.join(
+            f'{n} {s}' for s, n in counts.items()) if counts else 'unknown'
+        print_log(
+            f'{type(self).__name__}: {self.ann_file} holds {per_split} '
+            f'row(s); split {self.split!r}: {len(self)} clip(s) loaded',
+            logger='current')
 
     def check_data_info(self, info: dict, where: str, row=None) -> dict:
         """Check a clip dict against the data contract.

@@ -90,7 +90,8 @@ class VPODataset(BaseAVDataset):
     when shorter). With ``stereo=True`` each source is panned by its
     ``audio_pos`` (``[(1 - p) w, p w]``) before mixing. As in the VPO code,
     the CSV split ``'val'`` is the test split (``split='test'`` reads it;
-    ``split='val'`` reads it too).
+    ``split='val'`` reads it too); any other split value in the CSV is an
+    error.
 
     Args:
         ann_file (str): The CSV. Defaults to ``'vpo_ss_data.csv'``.
@@ -114,6 +115,8 @@ class VPODataset(BaseAVDataset):
         classes=VPO_CLASSES, palette=avss_palette(len(VPO_CLASSES)).tolist())
     REQUIRED_COLUMNS = ('cateName', 'img_Id', 'ann_Ids', 'cateId', 'vgg_file',
                         'split')
+    #: Split values of the VPO CSVs (``'val'`` is the test split).
+    CSV_SPLIT_VALUES = ('train', 'val')
 
     def __init__(self,
                  ann_file: str = 'vpo_ss_data.csv',
@@ -173,11 +176,8 @@ class VPODataset(BaseAVDataset):
             required.append('multi_instance')
         table = self.read_csv(self.ann_file, required)
         csv_split = {'test': 'val'}.get(self.split, self.split)
-        rows = table[table['split'] == csv_split]
-        if len(rows) == 0:
-            raise DataListError(
-                f'no row of {self.ann_file} has split={csv_split!r}; found '
-                f'values {sorted(set(table["split"]))}')
+        rows = self.select_split(
+            table, value=csv_split, allowed=self.CSV_SPLIT_VALUES)
         img_root = self.require_prefix('img_path')
         mask_root = self.data_prefix.get('seg_map_path')
         audio_root = self.require_prefix('audio_path')
@@ -223,7 +223,8 @@ class VPODataset(BaseAVDataset):
                 mask_paths=[mask_path if mask_root else None],
                 mask_format='index',
                 label_map=label_map,
-                num_classes=len(VPO_CLASSES),
+                num_classes=(len(VPO_CLASSES) if self.binary else len(
+                    self.metainfo['classes'])),
                 binary=self.binary,
                 audio_path=[
                     osp.join(audio_root,

@@ -1,7 +1,6 @@
 # Copyright (c) mmavs contributors. All rights reserved.
 """Helpers shared by the test suite (fixtures that tests build)."""
-from mmavs.utils.paths import (repo_root, shared_data_root,
-                               unseen_audio_files)
+from mmavs.utils.paths import (repo_root, shared_data_root, unseen_audio_files)
 
 __all__ = ['repo_root', 'shared_data_root', 'unseen_audio_files']
 from .tiny_model import TINY_AUDIO_SHAPE, packed_clip, tiny_model_cfg
@@ -30,3 +29,9 @@ __all__ += ['audio_input_shape', 'synthetic_av_batch']
 from .distributed_metric import evaluate_metrics_distributed, sampler_indices
 
 __all__ += ['evaluate_metrics_distributed', 'sampler_indices']
+from .checkpoints import CreateFileOnUnpickle, write_malicious_checkpoint
+
+__all__ += ['CreateFileOnUnpickle', 'write_malicious_checkpoint']
+from .logs import log_records
+
+__all__ += ['log_records']

@@ -31,3 +31,33 @@ def shim_ddp_step(rank: int, world_size: int) -> dict:
         has_sync_bn=any(
             isinstance(m, nn.SyncBatchNorm) for m in ddp.modules()),
         grads_equal=all(torch.equal(g, gathered[0]) for g in gathered))
+
+
+def non_finite_guard_steps(rank: int, world_size: int) -> dict:
+    """Two DDP steps guarded by ``NonFiniteLossHook(policy='skip')``: in
+    the first only rank 1 has a NaN loss, the second is finite."""
+    from types import SimpleNamespace
+
+    import mmavs  # noqa: F401
+    from mmengine.optim import OptimWrapper
+    from mmavs.compat import init_cpu_dist, wrap_cpu_ddp
+    from mmavs.engine.hooks import NonFiniteLossHook
+    init_cpu_dist('pytorch')
+    torch.manual_seed(0)
+    model = nn.Linear(3, 1)
+    ddp = wrap_cpu_ddp(model)
+    wrapper = OptimWrapper(torch.optim.SGD(model.parameters(), lr=0.1))
+    hook = NonFiniteLossHook(policy='skip')
+    hook.before_train(SimpleNamespace(optim_wrapper=wrapper))
+    initial = model.weight.detach().clone()
+    bad = float('nan') if rank == 1 else 1.0
+    wrapper.update_params(ddp(torch.full((2, 3), bad)).mean())
+    first = hook._skipped
+    after_first = model.weight.detach().clone()
+    hook.before_train_iter(None, 1)
+    wrapper.update_params(ddp(torch.ones(2, 3)).mean())
+    return dict(
+        first=first,
+        second=hook._skipped,
+        unchanged_by_first=torch.equal(initial, after_first),
+        weight=model.weight.detach().clone())

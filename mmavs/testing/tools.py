@@ -13,12 +13,13 @@ def tool_env() -> Dict[str, str]:
     env = dict(os.environ)
     env['PYTHONPATH'] = os.pathsep.join(
         [repo_root()] + [p for p in [env.get('PYTHONPATH')] if p])
-    env.update(HF_HUB_OFFLINE='1', TRANSFORMERS_OFFLINE='1',
-               OMP_NUM_THREADS='1')
+    env.update(
+        HF_HUB_OFFLINE='1', TRANSFORMERS_OFFLINE='1', OMP_NUM_THREADS='1')
     return env
 
 
-def run_tool(args: Sequence[str], timeout: float = 600,
+def run_tool(args: Sequence[str],
+             timeout: float = 600,
              check: bool = True) -> subprocess.CompletedProcess:
     """Run ``tools/<script>`` (a .py with this interpreter, or a .sh).
 
@@ -32,8 +33,8 @@ def run_tool(args: Sequence[str], timeout: float = 600,
         subprocess.CompletedProcess: With ``stdout``/``stderr`` as text.
     """
     script = os.path.join(repo_root(), args[0])
-    cmd: List[str] = ([sys.executable, script] if script.endswith('.py')
-                      else ['bash', script])
+    cmd: List[str] = ([sys.executable, script]
+                      if script.endswith('.py') else ['bash', script])
     env = tool_env()
     env.setdefault('PYTHON', sys.executable)
     proc = subprocess.run(
@@ -62,24 +63,29 @@ def data_root_options(root: str, layout_dir: str = '') -> List[str]:
 
 
 def small_run_options(root: str,
+                      layout_dir: str = '',
                       max_iters: int = 4,
-                      val_interval: Optional[int] = None) -> List[str]:
-    """``--cfg-options`` values of a small, reproducible CPU training run.
+                      val_interval: Optional[int] = None,
+                      checkpoint_interval: int = 2) -> List[str]:
+    """``--cfg-options`` for a small, deterministic CPU run on ``root``.
 
-    All dataloaders read ``root`` in the main process with batch size 2;
-    ``max_iters`` iterations with a checkpoint every 2 and a log record
-    every iteration; seed 0.
+    The data roots of all three dataloaders, no worker processes, batches
+    of 2, ``max_iters`` iterations validated every ``val_interval``
+    (default: at the end), a checkpoint every ``checkpoint_interval``
+    iterations, a log line per iteration, seed 0.
 
     Args:
         root (str): Dataset root.
+        layout_dir (str): Sub-folder of ``root`` holding the layout.
         max_iters (int): Training iterations.
         val_interval (int, optional): Validation interval. Defaults to
             ``max_iters``.
+        checkpoint_interval (int): Checkpoint interval.
 
     Returns:
         list[str]: ``key=value`` strings (without ``--cfg-options``).
     """
-    opts = data_root_options(root)
+    opts = data_root_options(root, layout_dir)
     for split in ('train', 'val', 'test'):
         opts += [
             f'{split}_dataloader.num_workers=0',
@@ -89,7 +95,7 @@ def small_run_options(root: str,
     return opts + [
         f'train_cfg.max_iters={max_iters}',
         f'train_cfg.val_interval={val_interval or max_iters}',
-        'default_hooks.checkpoint.interval=2',
+        f'default_hooks.checkpoint.interval={checkpoint_interval}',
         'default_hooks.logger.interval=1',
         'randomness.seed=0',
     ]

@@ -8,3 +8,10 @@ __all__ += ['repo_root', 'shared_data_root', 'unseen_audio_files']
 from .cli import add_runtime_args, apply_runtime_args
 
 __all__ += ['add_runtime_args', 'apply_runtime_args']
+from .model_checkpoint import (CheckpointMismatchError, load_model_checkpoint,
+                               load_state_dict_checked)
+
+__all__ += [
+    'CheckpointMismatchError', 'load_model_checkpoint',
+    'load_state_dict_checked'
+]

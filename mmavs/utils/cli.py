@@ -8,7 +8,8 @@ from mmengine.config import Config, DictAction
 
 
 def add_runtime_args(parser: argparse.ArgumentParser) -> None:
-    """Add ``--work-dir``, ``--cfg-options``, ``--launcher``, ``--local-rank``.
+    """Add ``--work-dir``, ``--cfg-options``, ``--unsafe-load``,
+    ``--launcher`` and ``--local-rank``.
 
     Args:
         parser (ArgumentParser): The tool's parser.
@@ -19,6 +20,14 @@ def add_runtime_args(parser: argparse.ArgumentParser) -> None:
         nargs='+',
         action=DictAction,
         help='override settings of the config, key=value pairs')
+    parser.add_argument(
+        '--unsafe-load',
+        action='store_true',
+        help='unpickle the checkpoint this run loads or resumes with '
+        'weights_only=False: this runs any code stored in the file, use it '
+        'only for a file you trust (a warning names the file). By default '
+        'checkpoints load with weights_only=True and an allow-list; no '
+        'config key can change that')
     parser.add_argument(
         '--launcher',
         choices=['none', 'pytorch', 'slurm', 'mpi'],

@@ -27,14 +27,31 @@ def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
     return cfg
 
 
-def build_runner(cfg: Config) -> Runner:
-    """Build the runner named by ``cfg.runner_type`` (default AVSRunner)."""
+def build_runner(cfg: Config, unsafe_load: bool = False) -> Runner:
+    """Build the runner named by ``cfg.runner_type`` (default AVSRunner).
+
+    Args:
+        cfg (Config): The config.
+        unsafe_load (bool): The ``--unsafe-load`` command-line flag: let the
+            runner unpickle the checkpoint it loads or resumes fully. Only
+            :class:`~mmavs.engine.runner.AVSRunner` supports it.
+
+    Returns:
+        Runner: The runner.
+    """
     from mmavs.engine.runner import AVSRunner
     from mmavs.registry import RUNNERS
     register_all_modules()
     if 'runner_type' in cfg:
-        return RUNNERS.build(cfg)
-    return AVSRunner.from_cfg(cfg)
+        runner = RUNNERS.build(cfg)
+    else:
+        runner = AVSRunner.from_cfg(cfg)
+    if unsafe_load:
+        if not isinstance(runner, AVSRunner):
+            raise TypeError(f'--unsafe-load needs an AVSRunner, the config '
+                            f'builds a {type(runner).__name__}')
+        runner.set_unsafe_load(True)
+    return runner
 
 
 def register_all_modules(init_default_scope: bool = True) -> None:

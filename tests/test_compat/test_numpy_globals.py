@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import torch
 
-from mmavs.compat.numpy_globals import numpy_safe_globals
+from mmavs.compat.numpy_globals import numpy_scalar_globals
 
 SCALARS = {
     'lr': np.float64(2.5e-5),  # laion-clap's cosine_lr writes these
@@ -23,7 +23,7 @@ def _saved(tmp_path, obj, name='ckpt.pt'):
 
 
 def _load(path):
-    with torch.serialization.safe_globals(numpy_safe_globals()):
+    with torch.serialization.safe_globals(numpy_scalar_globals()):
         return torch.load(path, weights_only=True)
 
 

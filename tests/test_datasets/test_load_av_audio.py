@@ -1,11 +1,15 @@
 # Copyright (c) mmavs contributors. All rights reserved.
 """LoadAVAudio: representations and the length policy."""
+import warnings
+
 import numpy as np
 import pytest
 
 import mmavs  # noqa: F401
 from mmavs.datasets.audio_utils import (AudioFileError, load_audio,
                                         waveform_to_vggish_examples)
+from mmavs.datasets.transforms.audio import (AudioPaddingWarning,
+                                             AudioTooShortError)
 from mmavs.registry import TRANSFORMS
 from mmavs.testing import tone, write_wav
 
@@ -48,7 +52,9 @@ def test_vggish_exact_short_long(wavs):
     np.testing.assert_array_equal(exact['audio'][:, 0], ref)
     assert exact['audio_representation'] == 'vggish'
     assert exact['audio_sample_rate'] == 16000
-    short = t.transform(_clip(wavs['short']))['audio']
+    repeat = _build(representation='vggish', pad_mode='repeat')
+    with pytest.warns(AudioPaddingWarning):
+        short = repeat.transform(_clip(wavs['short']))['audio']
     assert not np.allclose(short[1], short[2])
     for k in (3, 4):  # padded by repeating the last example
         np.testing.assert_array_equal(short[k], short[2])
@@ -56,11 +62,50 @@ def test_vggish_exact_short_long(wavs):
     wave, sr = load_audio(wavs['long'])
     np.testing.assert_array_equal(long[:, 0],
                                   waveform_to_vggish_examples(wave, sr)[:5])
-    zero = _build(
-        representation='vggish',
-        pad_mode='zero').transform(_clip(wavs['short']))['audio']
+    with pytest.warns(AudioPaddingWarning):
+        zero = _build(
+            representation='vggish',
+            pad_mode='zeros').transform(_clip(wavs['short']))['audio']
     np.testing.assert_array_equal(zero[:3], short[:3])
     assert not zero[3:].any()
+
+
+def test_short_audio_is_an_error_by_default(wavs):
+    # 3 s of audio for 5 frames of 1 s: 5 VGGish examples need
+    # (400 + 160 * (5 * 96 - 1)) / 16000 = 4.815 s
+    for rep, need in (('vggish', '4.815 s'), ('waveform', '5.000 s')):
+        with pytest.raises(AudioTooShortError) as err:
+            _build(representation=rep).transform(_clip(wavs['short']))
+        message = str(err.value)
+        assert 'clip c0' in message and wavs['short'] in message
+        assert 'lasts 3.000 s' in message and f'needs {need}' in message
+        assert "pad_mode='repeat' or 'zeros'" in message
+    # a track long enough for its clip is not padded: no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter('error', AudioPaddingWarning)
+        _build(pad_mode='repeat').transform(_clip(wavs['exact']))
+
+
+def test_each_padded_clip_is_counted_in_a_warning(wavs):
+    t = _build(representation='waveform', pad_mode='repeat')
+    with pytest.warns(AudioPaddingWarning) as record:
+        t.transform(_clip(wavs['short']))
+        t.transform(dict(_clip(wavs['short']), clip_id='c1'))
+        t.transform(_clip(wavs['short']))  # c0 again: counted once
+    messages = [
+        str(w.message) for w in record
+        if issubclass(w.category, AudioPaddingWarning)
+    ]
+    assert len(messages) == 2
+    assert messages[0].startswith('clip c0:') and '1 clip(s) padded' in \
+        messages[0]
+    assert messages[1].startswith('clip c1:') and '2 clip(s) padded' in \
+        messages[1]
+    assert all(wavs['short'] in m and 'lasts 3.000 s' in m
+               and "pad_mode='repeat'" in m for m in messages)
+    assert t.num_padded_clips == 2
+    with pytest.raises(ValueError, match='pad_mode must be one of'):
+        _build(pad_mode='edge')
 
 
 def test_padding_frames_get_zeros(wavs):
@@ -73,8 +118,9 @@ def test_padding_frames_get_zeros(wavs):
 
 
 def test_waveform_windows_48k(wavs):
-    t = _build(representation='waveform')
-    out = t.transform(_clip(wavs['short']))
+    t = _build(representation='waveform', pad_mode='repeat')
+    with pytest.warns(AudioPaddingWarning):
+        out = t.transform(_clip(wavs['short']))
     assert out['audio_sample_rate'] == 48000
     audio = out['audio']
     assert audio.shape == (5, 48000) and audio.dtype == np.float32
@@ -97,10 +143,17 @@ def test_feature_npy_and_errors(tmp_path, wavs):
     emb = np.arange(3 * 4, dtype=np.float32).reshape(3, 4)
     path = str(tmp_path / 'e.npy')
     np.save(path, emb)
-    out = _build(representation='feature').transform(
-        dict(
-            clip_id='c', num_frames=5, valid=[True] * 5,
-            audio_feat_path=path))['audio']
+    clip = dict(
+        clip_id='c', num_frames=5, valid=[True] * 5, audio_feat_path=path)
+    with pytest.raises(
+            AudioTooShortError,
+            match=r'e\.npy has 3 row\(s\), '
+            'but the clip needs 5'):
+        _build(representation='feature').transform(dict(clip))
+    with pytest.warns(AudioPaddingWarning):
+        out = _build(
+            representation='feature',
+            pad_mode='repeat').transform(clip)['audio']
     np.testing.assert_array_equal(out[:3], emb)
     np.testing.assert_array_equal(out[3], emb[2])
     with pytest.raises(KeyError, match='audio_feat_path'):

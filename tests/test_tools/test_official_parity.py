@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 import torch
 
-from mmavs.compat.numpy_globals import numpy_safe_globals
+from mmavs.compat.numpy_globals import numpy_scalar_globals
 from mmavs.testing import repo_root
 from mmavs.testing.parity import (is_clap_computed, read_key_list,
                                   save_clap_trainer_checkpoint, seeded_input,
@@ -132,7 +132,7 @@ def test_htsat_loads_clap_trainer_checkpoint_with_official_outputs(tmp_path):
     path = tmp_path / 'epoch_latest.pt'
     save_clap_trainer_checkpoint(str(path), state_dict, trainable)
     # the file has the trainer's structure, numpy scalars included ...
-    with torch.serialization.safe_globals(numpy_safe_globals()):
+    with torch.serialization.safe_globals(numpy_scalar_globals()):
         ckpt = torch.load(path, weights_only=True)
     assert set(ckpt) == {'epoch', 'name', 'state_dict', 'optimizer'}
     assert isinstance(ckpt['optimizer']['param_groups'][0]['lr'], np.float64)

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.slow
 
 def _train(root, work_dir, max_iters, resume=False):
     opts = small_run_options(
-        root, max_iters,
+        root, max_iters=max_iters,
         val_interval=100) + ['model.audio_backbone.init_cfg=None']
     run_tool(['tools/train.py', CONFIG, '--work-dir', work_dir] +
              (['--resume'] if resume else []) + ['--cfg-options'] + opts)

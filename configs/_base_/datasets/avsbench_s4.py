@@ -10,6 +10,10 @@
 #              (resampy kaiser_best, identical to the official .pkl files)
 #   'feature'  the official audio_log_mel/*.pkl [5, 1, 96, 64]
 #   'waveform' 1 s windows at 48 kHz for HTSAT (sample_rate=48000)
+# A track shorter than its 5 frames repeats its last example, as the
+# official preprocessing of the audio_log_mel files does (pad_mode='repeat',
+# opt-in: each padded clip is counted in a warning; the default 'error'
+# refuses short tracks).
 dataset_type = 'AVSBenchS4Dataset'
 data_root = 'data/AVSBench-object'
 ann_file = 'Single-source/s4_meta_data.csv'
@@ -24,7 +28,7 @@ crop_size = (224, 224)
 train_pipeline = [
     dict(type='LoadAVFrames'),
     dict(type='LoadAVAnnotations'),
-    dict(type='LoadAVAudio', representation='vggish'),
+    dict(type='LoadAVAudio', representation='vggish', pad_mode='repeat'),
     dict(
         type='ClipRandomResize',
         scale=img_scale,
@@ -38,7 +42,7 @@ train_pipeline = [
 test_pipeline = [
     dict(type='LoadAVFrames'),
     dict(type='LoadAVAnnotations'),
-    dict(type='LoadAVAudio', representation='vggish'),
+    dict(type='LoadAVAudio', representation='vggish', pad_mode='repeat'),
     # official protocol: frames and masks resized to 224x224, scored there
     dict(
         type='ClipResize',

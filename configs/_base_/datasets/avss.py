@@ -7,8 +7,10 @@
 #   data/AVSBench-semantic/{v1s,v1m,v2}/{uid}/audio.wav
 # Every clip has 10 frames: v1s/v1m clips (5 s) are padded with valid=False
 # frames, as the official loader pads them; a v1s train clip has only frame
-# 0 annotated. Audio examples of padding frames are zeros, and a v2 track
-# shorter than 10 s is zero-padded too (pad_mode='zero', official).
+# 0 annotated. Audio examples of padding frames are zeros, and a track
+# shorter than its clip is zero-padded too, as the official AVSS loader does
+# (pad_mode='zeros', opt-in: each padded clip is counted in a warning; the
+# default 'error' refuses short tracks).
 # subsets=('v1s',) / ('v1m',) with binary=True and num_frames=5 gives S4 /
 # MS3 from this layout.
 dataset_type = 'AVSSDataset'
@@ -22,7 +24,7 @@ crop_size = (224, 224)
 train_pipeline = [
     dict(type='LoadAVFrames'),
     dict(type='LoadAVAnnotations'),
-    dict(type='LoadAVAudio', representation='vggish', pad_mode='zero'),
+    dict(type='LoadAVAudio', representation='vggish', pad_mode='zeros'),
     dict(
         type='ClipRandomResize',
         scale=img_scale,
@@ -37,7 +39,7 @@ train_pipeline = [
 test_pipeline = [
     dict(type='LoadAVFrames'),
     dict(type='LoadAVAnnotations'),
-    dict(type='LoadAVAudio', representation='vggish', pad_mode='zero'),
+    dict(type='LoadAVAudio', representation='vggish', pad_mode='zeros'),
     # official protocol: frames and masks resized to 224x224, scored there
     dict(
         type='ClipResize',

@@ -8,6 +8,8 @@
 # data/synthavs/AVSS/label2idx.json; class k is drawn with colour k of the
 # AVSBench 71-colour palette (decoded by the dataset with its 71 colours).
 # Regenerating with another --num-categories needs another class list.
+# SynthAVS audio lasts exactly one second per frame, so LoadAVAudio keeps its
+# default pad_mode='error': a short track is a broken tree.
 dataset_type = 'AVSSDataset'
 data_root = 'data/synthavs/AVSS/'
 synthavs_classes = ('background', 'tuning_fork', 'rooster', 'drum_roll',
@@ -21,14 +23,14 @@ img_scale = (64, 64)
 train_pipeline = [
     dict(type='LoadAVFrames'),
     dict(type='LoadAVAnnotations'),
-    dict(type='LoadAVAudio', representation='vggish', pad_mode='zero'),
+    dict(type='LoadAVAudio', representation='vggish'),
     dict(type='ClipResize', scale=img_scale),
     dict(type='ClipRandomFlip', prob=0.5),
     dict(type='PackAVSInputs'),
 ]
 test_pipeline = [
     dict(type='LoadAVFrames'),
-    dict(type='LoadAVAudio', representation='vggish', pad_mode='zero'),
+    dict(type='LoadAVAudio', representation='vggish'),
     dict(type='ClipResize', scale=img_scale),
     # masks are loaded after the resize: metrics compare at the stored
     # resolution

@@ -1,6 +1,6 @@
 # VPO-SS (Visual Post-production, single source): COCO images paired with
 # VGGSound audio, 21 classes + background, one frame per item with 3 s of
-# audio (centre crop, tiled when shorter), as the VPO code.
+# audio (centre crop, tiled when shorter: pad_mode='repeat'), as the VPO code.
 #   data/VPO/VPO-SS/vpo_ss_data.csv  (cateName,img_Id,ann_Ids,cateId,
 #                                     vgg_file,split[,audio_pos])
 #   data/VPO/VPO-SS/data/{cateName}/{img_Id:012d}.jpg
@@ -20,7 +20,10 @@ img_scale = (224, 224)
 crop_size = (224, 224)
 # 3 s per item: VGGish gives [1, 3, 96, 64]; 'waveform' at 16 kHz gives the
 # VPO code's [1, 48000] input.
-audio_loader = dict(type='LoadAVAudio', representation='vggish')
+# A VGGSound clip shorter than 3 s is tiled (pad_mode='repeat'), as the VPO
+# code does; opt-in, each padded clip is counted in a warning.
+audio_loader = dict(
+    type='LoadAVAudio', representation='vggish', pad_mode='repeat')
 
 train_pipeline = [
     dict(type='LoadAVFrames'),

@@ -5,7 +5,10 @@
 # (CLAP repeatpad). Used by configs/ravs/ravs_mit-b5-htsat_*.py as
 # `audio_backbone={{_base_.htsat_audio_backbone}}` and
 # `pipeline={{_base_.htsat_train_pipeline}}` (`htsat_avss_*`: padded AVSS v1
-# frames get zero audio, as in the AVSS dataset base).
+# frames get zero audio and short tracks are zero-padded (pad_mode='zeros'),
+# as in the AVSS dataset base; the others repeat the last window of a short
+# track (pad_mode='repeat', as the AVSBench preprocessing); both are opt-in
+# choices whose padded clips are counted in a warning).
 htsat_audio_backbone = dict(
     _delete_=True,
     type='HTSAT',
@@ -15,7 +18,11 @@ htsat_audio_backbone = dict(
 htsat_train_pipeline = [
     dict(type='LoadAVFrames'),
     dict(type='LoadAVAnnotations'),
-    dict(type='LoadAVAudio', representation='waveform', sample_rate=48000),
+    dict(
+        type='LoadAVAudio',
+        representation='waveform',
+        sample_rate=48000,
+        pad_mode='repeat'),
     dict(
         type='ClipRandomResize',
         scale=(224, 224),
@@ -29,15 +36,19 @@ htsat_train_pipeline = [
 htsat_test_pipeline = [
     dict(type='LoadAVFrames'),
     dict(type='LoadAVAnnotations'),
-    dict(type='LoadAVAudio', representation='waveform', sample_rate=48000),
+    dict(
+        type='LoadAVAudio',
+        representation='waveform',
+        sample_rate=48000,
+        pad_mode='repeat'),
     dict(type='ClipResize', scale=(224, 224), keep_ratio=False),
     dict(type='PackAVSInputs'),
 ]
 htsat_avss_train_pipeline = [
-    dict(step, pad_mode='zero') if step['type'] == 'LoadAVAudio' else step
+    dict(step, pad_mode='zeros') if step['type'] == 'LoadAVAudio' else step
     for step in htsat_train_pipeline
 ]
 htsat_avss_test_pipeline = [
-    dict(step, pad_mode='zero') if step['type'] == 'LoadAVAudio' else step
+    dict(step, pad_mode='zeros') if step['type'] == 'LoadAVAudio' else step
     for step in htsat_test_pipeline
 ]

@@ -1,19 +1,41 @@
 # Copyright (c) mmavs contributors. All rights reserved.
 """The audio input of a clip: VGGish examples, waveform windows or
 precomputed features, chosen by one argument."""
+import warnings
 from typing import List, Optional
 
 import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmavs.registry import TRANSFORMS
-from ..audio_utils import (VGGISH_EXAMPLE_HOP_SECONDS, VGGISH_SAMPLE_RATE,
+from ..audio_utils import (VGGISH_EXAMPLE_HOP_SECONDS, VGGISH_EXAMPLE_SAMPLES,
+                           VGGISH_NUM_FRAMES, VGGISH_SAMPLE_RATE,
                            AudioFileError, centre_crop_or_tile, clap_quantize,
                            fit_length, load_audio, load_audio_feature,
                            pan_to_stereo, waveform_to_vggish_examples,
                            waveform_windows)
 
 REPRESENTATIONS = ('vggish', 'waveform', 'feature')
+#: What :class:`LoadAVAudio` does with audio shorter than its clip.
+PAD_MODES = ('error', 'repeat', 'zeros')
+#: A waveform this much shorter than its clip (resampling rounding) is not
+#: short; its last window is filled by ``filling``.
+SHORT_TOLERANCE_SECONDS = 1e-3
+
+
+class AudioTooShortError(AudioFileError):
+    """An audio track is shorter than its clip (``pad_mode='error'``)."""
+
+
+class AudioPaddingWarning(UserWarning):
+    """A clip's audio was padded (``pad_mode='repeat'`` or ``'zeros'``)."""
+
+
+def _vggish_seconds(num_examples: int) -> float:
+    """Shortest track that gives ``num_examples`` VGGish examples."""
+    samples = VGGISH_EXAMPLE_SAMPLES + (num_examples - 1) * 160 * \
+        VGGISH_NUM_FRAMES
+    return samples / VGGISH_SAMPLE_RATE
 
 
 @TRANSFORMS.register_module()
@@ -40,12 +62,24 @@ class LoadAVAudio(BaseTransform):
 
     Length policy: ``s`` comes from ``audio_seconds_per_frame`` in results
     (default 1 s). The valid frames of a clip need ``n_valid * k`` examples /
-    windows; a shorter track is padded by repeating its last example /
-    window (``pad_mode='repeat'``, the AVSBench preprocessing) or with zeros
-    (``'zero'``, the AVSS loader); a longer one is trimmed. Padding frames
-    (``valid=False``) get zeros. VPO items carry ``audio_crop_seconds``:
-    each source is first centre-cropped (tiled when shorter) to that length;
-    several ``audio_path`` entries are summed, after panning by
+    windows / feature rows; a longer track is trimmed. A shorter track is
+    handled by ``pad_mode``:
+
+    - ``'error'`` (default): raise :class:`AudioTooShortError` naming the
+      clip, the file, its duration and the duration the clip needs;
+    - ``'repeat'`` (opt-in, the AVSBench preprocessing): repeat the last
+      example / window / row (VPO sources shorter than
+      ``audio_crop_seconds`` are tiled, as the VPO code does);
+    - ``'zeros'`` (opt-in, the AVSS loader): pad with zeros.
+
+    Every clip padded is counted: its first padding emits an
+    :class:`AudioPaddingWarning` naming the clip, the file, both durations
+    and the number of clips this transform padded so far (per dataloader
+    worker). A waveform shorter by less than
+    :data:`SHORT_TOLERANCE_SECONDS` (resampling rounding) is not short.
+    Padding frames (``valid=False``) get zeros. VPO items carry
+    ``audio_crop_seconds``: each source is first centre-cropped to that
+    length; several ``audio_path`` entries are summed, after panning by
     ``audio_pan`` when present (stereo).
 
     Required Keys:
@@ -68,7 +102,9 @@ class LoadAVAudio(BaseTransform):
         res_type (str): Resampler of ``librosa.resample``. Defaults to
             ``'kaiser_best'`` (the VGGish reference); e.g. ``'soxr_hq'`` is
             faster but changes the log-mel.
-        pad_mode (str): ``'repeat'`` or ``'zero'``. Defaults to 'repeat'.
+        pad_mode (str): ``'error'``, ``'repeat'`` or ``'zeros'`` (see
+            above; ``'zero'`` is accepted for ``'zeros'``). Defaults to
+            ``'error'``.
         max_len (int, optional): ``'waveform'`` only: final window length.
         filling (str): ``'waveform'`` only: how a short window is filled
             (``'repeatpad'``, ``'repeat'``, ``'pad'``). Defaults to
@@ -81,15 +117,16 @@ class LoadAVAudio(BaseTransform):
                  representation: str = 'vggish',
                  sample_rate: Optional[int] = None,
                  res_type: str = 'kaiser_best',
-                 pad_mode: str = 'repeat',
+                 pad_mode: str = 'error',
                  max_len: Optional[int] = None,
                  filling: str = 'repeatpad',
                  quantize: bool = False) -> None:
         if representation not in REPRESENTATIONS:
             raise ValueError(f'representation must be one of '
                              f'{REPRESENTATIONS}, got {representation!r}')
-        if pad_mode not in ('repeat', 'zero'):
-            raise ValueError(f"pad_mode must be 'repeat' or 'zero', got "
+        pad_mode = {'zero': 'zeros'}.get(pad_mode, pad_mode)
+        if pad_mode not in PAD_MODES:
+            raise ValueError(f'pad_mode must be one of {PAD_MODES}, got '
                              f'{pad_mode!r}')
         if representation == 'vggish':
             if sample_rate not in (None, VGGISH_SAMPLE_RATE):
@@ -105,6 +142,77 @@ class LoadAVAudio(BaseTransform):
         self.max_len = max_len
         self.filling = filling
         self.quantize = quantize
+        self._padded_clips = set()
+
+    # ------------------------------------------------------------------
+    # the length policy
+    # ------------------------------------------------------------------
+    @property
+    def num_padded_clips(self) -> int:
+        """Clips this transform padded (in this process)."""
+        return len(self._padded_clips)
+
+    def _audio_source(self, results: dict) -> str:
+        """The file(s) the clip's audio comes from, for messages."""
+        paths = results.get('audio_path', results.get('audio_feat_path'))
+        if isinstance(paths, (list, tuple)):
+            return ' + '.join(str(p) for p in paths)
+        return str(paths)
+
+    def _short_audio(self,
+                     results: dict,
+                     source: str,
+                     have: float,
+                     need: float,
+                     unit: str = 's',
+                     detail: str = '') -> str:
+        """Apply ``pad_mode`` to a track shorter than its clip.
+
+        Returns:
+            str: The padding to use (``'repeat'`` or ``'zeros'``).
+
+        Raises:
+            AudioTooShortError: With ``pad_mode='error'``.
+        """
+        clip = results.get('clip_id', '?')
+        amount = (f'lasts {have:.3f} s, but the clip needs {need:.3f} s'
+                  if unit == 's' else
+                  f'has {int(have)} {unit}, but the clip needs {int(need)}')
+        detail = f' ({detail})' if detail else ''
+        if self.pad_mode == 'error':
+            raise AudioTooShortError(
+                f'clip {clip}: audio {source} {amount}{detail}. '
+                "LoadAVAudio(pad_mode='error') refuses short audio; set "
+                "pad_mode='repeat' or 'zeros' to pad it (each padded clip "
+                'is counted in a warning)')
+        key = (clip, source)
+        if key not in self._padded_clips:
+            self._padded_clips.add(key)
+            warnings.warn(
+                AudioPaddingWarning(
+                    f'clip {clip}: audio {source} {amount}{detail}; '
+                    f'padded with pad_mode={self.pad_mode!r} '
+                    f'({len(self._padded_clips)} clip(s) padded so far by '
+                    'this LoadAVAudio)'),
+                stacklevel=2)
+        return self.pad_mode
+
+    def _fit_examples(self, results: dict, examples: np.ndarray,
+                      num_valid: int, per_frame: int, have_seconds: float,
+                      source: str) -> np.ndarray:
+        """VGGish examples ``[num_valid, per_frame, 96, 64]``."""
+        need = num_valid * per_frame
+        mode = 'repeat'
+        if examples.shape[0] < need:
+            mode = self._short_audio(
+                results,
+                source,
+                have_seconds,
+                _vggish_seconds(need),
+                detail=f'{need} VGGish examples of 0.96 s for {num_valid} '
+                f'frame(s)')
+        examples = fit_length(examples, need, mode)
+        return examples.reshape(num_valid, per_frame, *examples.shape[1:])
 
     # ------------------------------------------------------------------
     def _mixture(self, results: dict, sample_rate: int,
@@ -126,8 +234,17 @@ class LoadAVAudio(BaseTransform):
             wave, _ = load_audio(
                 path, sample_rate=sample_rate, mono=True, res_type=res_type)
             if crop:
-                wave = centre_crop_or_tile(wave,
-                                           int(round(crop * sample_rate)))
+                num = int(round(crop * sample_rate))
+                if wave.shape[-1] < num:
+                    mode = self._short_audio(
+                        results,
+                        path,
+                        wave.shape[-1] / sample_rate,
+                        crop,
+                        detail='audio_crop_seconds')
+                    if mode == 'zeros':
+                        wave = np.pad(wave, (0, num - wave.shape[-1]))
+                wave = centre_crop_or_tile(wave, num)
             if pans is not None:
                 wave = pan_to_stereo(wave, float(pans[i]))
             if mix is not None and mix.shape[-1] != wave.shape[-1]:
@@ -146,16 +263,25 @@ class LoadAVAudio(BaseTransform):
                 f'clip {results.get("clip_id", "?")}: VGGish examples are '
                 'mono; stereo (audio_pan) needs representation="waveform"')
         wave = self._mixture(results, VGGISH_SAMPLE_RATE, self.res_type)
-        source = results['audio_path']
+        source = self._audio_source(results)
         examples = waveform_to_vggish_examples(
-            wave, VGGISH_SAMPLE_RATE, source=str(source))
+            wave, VGGISH_SAMPLE_RATE, source=source)
         per_frame = max(1, int(round(seconds / VGGISH_EXAMPLE_HOP_SECONDS)))
-        examples = fit_length(examples, num_valid * per_frame, self.pad_mode)
-        return examples.reshape(num_valid, per_frame, *examples.shape[1:])
+        return self._fit_examples(results, examples, num_valid, per_frame,
+                                  wave.shape[-1] / VGGISH_SAMPLE_RATE, source)
 
     def _waveform(self, results: dict, seconds: float,
                   num_valid: int) -> np.ndarray:
         wave = self._mixture(results, self.sample_rate, self.res_type)
+        have = wave.shape[-1] / self.sample_rate
+        mode = 'repeat'
+        if have < num_valid * seconds - SHORT_TOLERANCE_SECONDS:
+            mode = self._short_audio(
+                results,
+                self._audio_source(results),
+                have,
+                num_valid * seconds,
+                detail=f'{num_valid} window(s) of {seconds:g} s')
         windows = waveform_windows(
             wave,
             self.sample_rate,
@@ -163,7 +289,7 @@ class LoadAVAudio(BaseTransform):
             window_seconds=seconds,
             max_len=self.max_len,
             filling=self.filling,
-            pad_mode=self.pad_mode)
+            pad_mode=mode)
         if self.quantize:
             windows = clap_quantize(windows)
         return windows.astype(np.float32)
@@ -173,7 +299,16 @@ class LoadAVAudio(BaseTransform):
             raise KeyError(f'clip {results.get("clip_id", "?")}: '
                            'representation="feature" needs audio_feat_path')
         feat = load_audio_feature(results['audio_feat_path'])
-        return fit_length(feat, num_valid, self.pad_mode)
+        mode = 'repeat'
+        if feat.shape[0] < num_valid:
+            mode = self._short_audio(
+                results,
+                str(results['audio_feat_path']),
+                feat.shape[0],
+                num_valid,
+                unit='row(s)',
+                detail='one row per frame')
+        return fit_length(feat, num_valid, mode)
 
     def transform(self, results: dict) -> dict:
         """Load the audio input.

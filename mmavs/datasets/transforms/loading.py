@@ -8,7 +8,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmavs.registry import TRANSFORMS
-from ..avss import avss_palette
+from ..avss import AVSS_CLASSES, avss_palette
 
 IGNORE_INDEX = 255
 
@@ -133,11 +133,15 @@ class LoadAVAnnotations(BaseTransform):
       the rest 0 (AVSBench-Object masks; the official loader's
       ``PIL.convert('1')``);
     - ``'palette'``: RGB colours mapped to class indices through the AVSS
-      palette of ``num_classes`` colours (:func:`avss_palette`); a colour
-      outside the palette raises an error;
+      palette of ``palette_size`` colours (default ``num_classes``,
+      :func:`avss_palette`); a colour outside the palette raises an error;
     - ``'index'``: single-channel class indices, remapped through
-      ``label_map`` when given (VPO's COCO ids), else checked to lie in
-      ``[0, num_classes)``; 255 stays ignore.
+      ``label_map`` when given (VPO's COCO ids; an id outside it raises an
+      error); 255 stays ignore.
+
+    For ``'palette'`` and ``'index'`` every decoded label must lie in
+    ``[0, num_classes)`` (the dataset's classes) or be 255: a label outside
+    raises an error naming the clip, the file and the class.
 
     With ``binary=True`` in results, classes > 0 become 1 (sounding).
     Frames without a mask (``mask_paths[i] is None``: unlabelled or padding)
@@ -147,7 +151,7 @@ class LoadAVAnnotations(BaseTransform):
 
     - mask_paths (list[str | None])
     - mask_format (str) and what it needs (``binary_threshold``,
-      ``num_classes``, ``label_map``, ``binary``)
+      ``num_classes``, ``palette_size``, ``label_map``, ``binary``)
     - ori_shape (tuple[int, int]): frame size, from :class:`LoadAVFrames`
 
     Added Keys:
@@ -190,8 +194,9 @@ class LoadAVAnnotations(BaseTransform):
                 flag='color',
                 channel_order='rgb',
                 backend=self.imdecode_backend)
-            return self._palette_to_index(rgb, results['num_classes'], path,
-                                          clip_id)
+            palette_size = results.get('palette_size', results['num_classes'])
+            labels = self._palette_to_index(rgb, palette_size, path, clip_id)
+            return self._check_classes(labels, results, path, clip_id)
         if fmt == 'index':
             raw = _decode(
                 content,
@@ -205,7 +210,8 @@ class LoadAVAnnotations(BaseTransform):
                     f'clip {clip_id}: mask {path} has shape {raw.shape} and '
                     f'dtype {raw.dtype}; expected a single-channel 8-bit '
                     'class-index image')
-            return self._remap(raw, results, path, clip_id)
+            labels = self._remap(raw, results, path, clip_id)
+            return self._check_classes(labels, results, path, clip_id)
         raise ValueError(f'clip {clip_id}: unknown mask_format {fmt!r}; '
                          "expected 'binary', 'palette' or 'index'")
 
@@ -234,22 +240,49 @@ class LoadAVAnnotations(BaseTransform):
         label_map = results.get('label_map')
         lut = np.full(256, -1, dtype=np.int64)
         lut[IGNORE_INDEX] = IGNORE_INDEX
-        if label_map:
-            for src, dst in label_map.items():
-                lut[int(src)] = int(dst)
-        else:
-            lut[:results['num_classes']] = np.arange(results['num_classes'])
+        if not label_map:
+            return raw
+        for src, dst in label_map.items():
+            lut[int(src)] = int(dst)
         out = lut[raw]
         if (out < 0).any():
             bad = np.unique(raw[out < 0])
-            expected = (
-                sorted(label_map)
-                if label_map else f"0..{results['num_classes'] - 1} or 255")
             raise ValueError(
                 f'clip {clip_id}: mask {path} holds value(s) '
                 f'{bad[:10].tolist()} outside the label set; expected '
-                f'{expected}')
+                f'{sorted(label_map)}')
         return out.astype(np.uint8)
+
+    @staticmethod
+    def _check_classes(labels: np.ndarray, results: dict, path: str,
+                       clip_id: str) -> np.ndarray:
+        """Refuse labels outside ``[0, num_classes)`` (255 = ignore)."""
+        num_classes = int(results['num_classes'])
+        outside = (labels >= num_classes) & (labels != IGNORE_INDEX)
+        if not outside.any():
+            return labels
+        bad, counts = np.unique(labels[outside], return_counts=True)
+        described = []
+        for k, n in zip(bad[:5].tolist(), counts[:5].tolist()):
+            text = f'class {k} ({n} pixel(s)'
+            if results['mask_format'] == 'palette':
+                colour = avss_palette(
+                    results.get('palette_size', num_classes))[k].tolist()
+                text += f', colour RGB {colour}'
+                if k < len(AVSS_CLASSES):
+                    text += f" = AVSBench class '{AVSS_CLASSES[k]}'"
+            elif results.get('label_map'):
+                ids = sorted(
+                    int(s) for s, d in results['label_map'].items()
+                    if int(d) == k)
+                text += f', mask value(s) {ids}'
+            described.append(text + ')')
+        raise ValueError(
+            f'clip {clip_id}: mask {path} holds {", ".join(described)}'
+            f'{" and more" if len(bad) > 5 else ""}, outside the '
+            f'{num_classes} classes (0..{num_classes - 1}) of the dataset; '
+            "check the dataset's metainfo classes (and the model's "
+            'num_classes) against the data')
 
     def transform(self, results: dict) -> dict:
         """Load the masks.

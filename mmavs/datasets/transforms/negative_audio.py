@@ -7,7 +7,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmavs.registry import TRANSFORMS
-from ..audio_utils import (VGGISH_EXAMPLE_HOP_SECONDS, fit_length, load_audio,
+from ..audio_utils import (VGGISH_EXAMPLE_HOP_SECONDS, load_audio,
                            load_audio_feature, resample,
                            waveform_to_vggish_examples)
 from .audio import LoadAVAudio
@@ -178,6 +178,14 @@ class LoadRobustAVAudio(LoadAVAudio):
         data, sr = wave
         return resample(data, sr, sample_rate, res_type=res_type)
 
+    def _audio_source(self, results: dict) -> str:
+        spec = results.get('negative_audio')
+        if spec is None:
+            return super()._audio_source(results)
+        if spec['source'] == 'file':
+            return f'{spec["path"]} (negative audio)'
+        return f'generated {spec["source"]} (negative audio)'
+
     def _negative_feature(self, results: dict, data: np.ndarray, sr: int,
                           num_valid: int, seconds: float,
                           pipeline: str) -> np.ndarray:
@@ -186,12 +194,13 @@ class LoadRobustAVAudio(LoadAVAudio):
             rows = official_robust_log_mel(
                 data, sr, num_segments=num_valid, seconds=num_valid * seconds)
         else:
+            source = self._audio_source(results)
             ex = waveform_to_vggish_examples(
-                data, sr, res_type=self.res_type, source=f'clip {clip}')
+                data, sr, res_type=self.res_type, source=source)
             per_frame = max(1,
                             int(round(seconds / VGGISH_EXAMPLE_HOP_SECONDS)))
-            ex = fit_length(ex, num_valid * per_frame, self.pad_mode)
-            rows = ex.reshape(num_valid, per_frame, *ex.shape[1:])
+            rows = self._fit_examples(results, ex, num_valid, per_frame,
+                                      data.shape[-1] / sr, source)
         return rows
 
     def transform(self, results: dict) -> dict:
@@ -217,6 +226,11 @@ class LoadRobustAVAudio(LoadAVAudio):
         num_valid = int(valid.sum())
         seconds = float(results.get('audio_seconds_per_frame', 1.0))
         data, sr = negative_waveform(spec, num_frames * seconds)
+        if pipeline == 'librosa_official' and \
+                data.shape[-1] / sr < num_valid * seconds:
+            # the official pipeline zero-pads a short recording itself
+            self._short_audio(results, self._audio_source(results),
+                              data.shape[-1] / sr, num_valid * seconds)
         if self.representation == 'feature' or (pipeline == 'librosa_official'
                                                 and self.representation
                                                 == 'vggish'):

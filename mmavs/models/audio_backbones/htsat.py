@@ -21,7 +21,7 @@ import torch.nn.functional as F
 from mmengine.model import BaseModule
 from torch import Tensor, nn
 
-from mmavs.compat.numpy_globals import numpy_safe_globals
+from mmavs.compat.numpy_globals import numpy_scalar_globals
 from mmavs.registry import MODELS
 
 _PKG = '_mmavs_laion_clap_module'
@@ -95,7 +95,7 @@ class HTSAT(BaseModule):
     checkpoints are laion-clap's training checkpoints (``epoch``, ``name``,
     ``state_dict``, ``optimizer``) whose optimizer state holds numpy
     scalars; they load with ``weights_only=True`` and an allow-list of the
-    numpy scalar/dtype globals only (:func:`numpy_safe_globals`), never by
+    numpy scalar/dtype globals only (:func:`numpy_scalar_globals`), never by
     full unpickling.
 
     Args:
@@ -199,7 +199,7 @@ class HTSAT(BaseModule):
             raise FileNotFoundError(
                 f'HTSAT: CLAP checkpoint {self.checkpoint} not found')
         try:
-            with torch.serialization.safe_globals(numpy_safe_globals()):
+            with torch.serialization.safe_globals(numpy_scalar_globals()):
                 ckpt = torch.load(
                     self.checkpoint, map_location='cpu', weights_only=True)
         except pickle.UnpicklingError as e:

@@ -7,8 +7,7 @@ import os.path as osp
 
 import pytest
 
-from mmavs.apis.synthavs_audio import ensure_synthavs_audio
-from mmavs.datasets.synth_avs import generate_synthavs
+from mmavs.synthavs import ensure_synthavs_audio, generate_synthavs
 from mmavs.testing import data_root_options, run_tool
 
 pytestmark = pytest.mark.slow

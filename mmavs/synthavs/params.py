@@ -76,7 +76,7 @@ DEFAULT_CASE_MIX = {
 DEFAULT_AVSS_LABEL_MIX = {'v1s': 0.3, 'v1m': 0.4, 'v2': 0.3}
 AVSS_LABEL_FRAMES = {'v1s': 5, 'v1m': 5, 'v2': 10}
 
-DEFAULT_SPLIT_SIZES = {'train': 320, 'val': 80, 'test': 80}
+DEFAULT_SPLIT_SIZES = {'train': 640, 'val': 80, 'test': 80}
 
 
 def largest_remainder(mix: Dict[str, float], total: int,
@@ -124,7 +124,7 @@ class SynthAVSParams:
     Args:
         layouts (Sequence[str]): Layouts to write, from :data:`LAYOUTS`.
         seed (int): Random seed. Defaults to 0.
-        num_train (int): Train clips per layout. Defaults to 320.
+        num_train (int): Train clips per layout. Defaults to 640.
         num_val (int): Val clips per layout. Defaults to 80.
         num_test (int): Test clips per layout. Defaults to 80.
         image_size (int): Frame size in pixels (square, >= 32). Defaults

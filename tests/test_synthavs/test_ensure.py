@@ -7,8 +7,8 @@ import os
 import os.path as osp
 import runpy
 
-import numpy as np
 import pytest
+import torch
 
 from mmavs.synthavs import (STAMP_FILE, SynthAVSParams, ensure_synthavs,
                             generate_synthavs, read_stamp)
@@ -119,10 +119,14 @@ def test_sound_dir_recordings(tmp_path):
             str(tmp_path / 'y'), sound_dir=str(tmp_path / 'none'))
 
 
-def test_make_synthavs_tool(tmp_path, capsys):
-    tool = runpy.run_path(
+def _tool():
+    return runpy.run_path(
         osp.join(repo_root(), 'tools', 'dataset_converters',
                  'make_synthavs.py'))
+
+
+def test_make_synthavs_tool(tmp_path, capsys):
+    tool = _tool()
     out = str(tmp_path / 'out')
     args = [
         out, '--layouts', 'avss', '--num-train', '3', '--num-val', '2',
@@ -152,9 +156,7 @@ def test_make_synthavs_tool(tmp_path, capsys):
 
 def test_make_synthavs_tool_pretrains_and_reuses_the_encoder(tmp_path,
                                                             capsys):
-    tool = runpy.run_path(
-        osp.join(repo_root(), 'tools', 'dataset_converters',
-                 'make_synthavs.py'))
+    tool = _tool()
     out = str(tmp_path / 'out')
     args = [
         out, '--layouts', 'ms3', '--num-train', '6', '--num-val', '2',
@@ -172,4 +174,5 @@ def test_make_synthavs_tool_pretrains_and_reuses_the_encoder(tmp_path,
     assert 'is up to date' in text and 'reused it in' in text
     assert 'audio encoder' in text and 'pretraining' not in text
     assert os.stat(ckpt).st_mtime_ns == first
-    assert np.isfinite(os.stat(ckpt).st_size)
+    meta = torch.load(ckpt, weights_only=True)['meta']
+    assert meta['data_stamp'] and meta['epochs'] == 30

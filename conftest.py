@@ -49,8 +49,8 @@ def require_shared(path: str, what: str) -> str:
               'fixtures kept outside the repository in ../shared/data; '
               'set MMAVS_SHARED_DATA to use another folder)')
     if os.environ.get(REQUIRE_SHARED_DATA) == '1':
-        pytest.fail(f'{reason}; {REQUIRE_SHARED_DATA}=1 requires them',
-                    pytrace=False)
+        pytest.fail(
+            f'{reason}; {REQUIRE_SHARED_DATA}=1 requires them', pytrace=False)
     pytest.skip(reason)
 
 

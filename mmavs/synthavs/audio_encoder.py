@@ -70,8 +70,8 @@ def _split_column(value: str, num_frames: int, key: str, clip: str) -> list:
 
 
 def _split_audio(
-        data_root: str, layout: str, split: str
-) -> Tuple[np.ndarray, List[List[str]], List[List[int]]]:
+        data_root: str, layout: str,
+        split: str) -> Tuple[np.ndarray, List[List[str]], List[List[int]]]:
     """VGGish examples [N, 96*64], the categories heard per frame and
     their pitch levels."""
     from mmavs.registry import DATASETS
@@ -215,8 +215,8 @@ def _accuracy(model: _Probe, x: torch.Tensor, heard: torch.Tensor,
 
 def _fit(x_train: torch.Tensor, y_train: Tuple[torch.Tensor, torch.Tensor],
          categories: Sequence[str], num_levels: int, hidden: Sequence[int],
-         out_features: int, epochs: int, batch_size: int, lr: float,
-         seed: int, progress: bool) -> Tuple[nn.Module, _Probe]:
+         out_features: int, epochs: int, batch_size: int, lr: float, seed: int,
+         progress: bool) -> Tuple[nn.Module, _Probe]:
     """Train the encoder and its heads (Adam, seeded batch order)."""
     from mmavs.models.audio_backbones.audio_mlp import AudioMLP
     gen = torch.Generator().manual_seed(seed)
@@ -235,8 +235,7 @@ def _fit(x_train: torch.Tensor, y_train: Tuple[torch.Tensor, torch.Tensor],
         order = torch.randperm(len(x_train), generator=gen)
         for i in range(0, len(order), batch_size):
             idx = order[i:i + batch_size]
-            loss = _loss(model, x_train[idx], y_train[0][idx],
-                         y_train[1][idx])
+            loss = _loss(model, x_train[idx], y_train[0][idx], y_train[1][idx])
             optim.zero_grad()
             loss.backward()
             optim.step()

@@ -149,8 +149,8 @@ class SynthAVSGenerator:
         cases = [cases[i] for i in rng.permutation(len(cases))]
         if layout != 'avss':
             return [(c, '') for c in cases]
-        label_counts = largest_remainder(self.params.avss_label_mix,
-                                         num_clips, tuple(AVSS_LABEL_FRAMES))
+        label_counts = largest_remainder(self.params.avss_label_mix, num_clips,
+                                         tuple(AVSS_LABEL_FRAMES))
         labels = [k for k in AVSS_LABEL_FRAMES for _ in range(label_counts[k])]
         labels = [labels[i] for i in rng.permutation(len(labels))]
         return list(zip(cases, labels))
@@ -207,9 +207,9 @@ class SynthAVSGenerator:
             single_source=layout == 's4')
         frames, instances = render_frames(rng, scene, self.categories, T,
                                           p.image_size, p.num_levels)
-        audio, sources = render_audio(rng, scene, self.sounds,
-                                      self.categories, p.sample_rate,
-                                      p.gain_db, p.noise_floor_db)
+        audio, sources = render_audio(rng, scene, self.sounds, self.categories,
+                                      p.sample_rate, p.gain_db,
+                                      p.noise_floor_db)
         semantic = np.zeros_like(instances)
         for i, obj in enumerate(scene.objects):
             on = obj.sounding[:, None, None] & (instances == i + 1)
@@ -236,10 +236,11 @@ class SynthAVSGenerator:
     # -- helpers ----------------------------------------------------------
     def _seed_seq(self, layout: str, split: str,
                   index: int) -> np.random.SeedSequence:
-        return np.random.SeedSequence(
-            [self.params.seed,
-             LAYOUTS.index(layout),
-             SPLITS.index(split), index + 1])
+        return np.random.SeedSequence([
+            self.params.seed,
+            LAYOUTS.index(layout),
+            SPLITS.index(split), index + 1
+        ])
 
     @staticmethod
     def _check_layout_split(layout: str, split: str) -> None:
@@ -249,5 +250,3 @@ class SynthAVSGenerator:
         if split not in SPLITS:
             raise KeyError(f'unknown split {split!r}, expected one of '
                            f'{SPLITS}')
-
-

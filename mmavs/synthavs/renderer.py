@@ -138,11 +138,10 @@ def render_frames(rng: np.random.Generator, scene: SynthScene,
             mask = shape_mask(cat.shape, cx, cy, obj.radius, obj.angle, size)
             pattern = _texture(cat.texture, xx, yy, cx, cy, obj.angle, size)
             value = values[obj.levels[t]]
-            full = np.array(colorsys.hsv_to_rgb(obj.hue, obj.saturation,
-                                                value)) * 255
+            full = np.array(
+                colorsys.hsv_to_rgb(obj.hue, obj.saturation, value)) * 255
             pale = np.array(
-                colorsys.hsv_to_rgb(obj.hue, obj.saturation / 3,
-                                    value)) * 255
+                colorsys.hsv_to_rgb(obj.hue, obj.saturation / 3, value)) * 255
             texel = np.where(pattern[..., None], full, pale)
             img[mask] = texel[mask]
             instances[t][mask] = i + 1

@@ -212,8 +212,8 @@ def _plan_case(rng: np.random.Generator, case: str, T: int, C: int,
     return objects, offscreen
 
 
-def _bind_levels(rng: np.random.Generator, plan: list, offscreen: list,
-                 T: int, L: int):
+def _bind_levels(rng: np.random.Generator, plan: list, offscreen: list, T: int,
+                 L: int):
     """Pitch levels of the sounds and brightness levels of the objects
     (the binding of the module docstring).
 
@@ -254,10 +254,8 @@ def _place(rng: np.random.Generator, n: int, T: int, size: int):
             end = np.clip(start + rng.uniform(-0.1 * size, 0.1 * size, 2), lo,
                           hi)
             tracks.append(start * (1 - w) + end * w)
-        ok = all(
-            (np.linalg.norm(tracks[i] - tracks[j], axis=1) >=
-             radii[i] + radii[j] + gap).all() for i in range(n)
-            for j in range(i))
+        ok = all((np.linalg.norm(tracks[i] - tracks[j], axis=1) >= radii[i] +
+                  radii[j] + gap).all() for i in range(n) for j in range(i))
         if ok:
             return radii, tracks
     raise RuntimeError(f'SynthAVS could not place {n} objects without '
@@ -283,8 +281,7 @@ def plan_scene(rng: np.random.Generator, case: str, num_frames: int,
         SynthScene: The scene.
     """
     T, L = int(num_frames), int(num_levels)
-    plan, offscreen = _plan_case(rng, case, T, len(categories),
-                                 single_source)
+    plan, offscreen = _plan_case(rng, case, T, len(categories), single_source)
     levels, pitch = _bind_levels(rng, plan, offscreen, T, L)
     radii, tracks = _place(rng, len(plan), T, image_size)
     objects = []
@@ -295,8 +292,8 @@ def plan_scene(rng: np.random.Generator, case: str, num_frames: int,
                 centers=track.astype(np.float32),
                 radius=float(r),
                 angle=float(rng.uniform(-10, 10)),
-                hue=float((categories[cat].hue + rng.uniform(-0.02, 0.02)) %
-                          1),
+                hue=float(
+                    (categories[cat].hue + rng.uniform(-0.02, 0.02)) % 1),
                 saturation=float(rng.uniform(0.75, 1.0)),
                 sounding=sounding,
                 levels=lev))
@@ -311,4 +308,3 @@ def plan_scene(rng: np.random.Generator, case: str, num_frames: int,
         audible=audible,
         pitch=[[int(pitch[c][t]) for c in frame]
                for t, frame in enumerate(audible)])
-

@@ -77,7 +77,10 @@ def _phase(freq: np.ndarray, sr: int) -> np.ndarray:
     return 2 * np.pi * np.cumsum(freq) / sr
 
 
-def _envelope_hits(n: int, sr: int, onsets: Sequence[float], tau: float,
+def _envelope_hits(n: int,
+                   sr: int,
+                   onsets: Sequence[float],
+                   tau: float,
                    attack: float = 0.002) -> np.ndarray:
     """Sum of exponentially decaying envelopes starting at ``onsets`` (s)."""
     t = np.arange(n) / sr
@@ -111,15 +114,15 @@ def _vibrato_tone(t, sr, ratio, rng):
     vib = 1 + 0.025 * np.sin(2 * np.pi * rng.uniform(5, 7) * t +
                              rng.uniform(0, 2 * np.pi))
     ph = _phase(f0 * vib, sr)
-    return sum(np.sin(h * ph + rng.uniform(0, 2 * np.pi)) / h
-               for h in range(1, 7))
+    return sum(
+        np.sin(h * ph + rng.uniform(0, 2 * np.pi)) / h for h in range(1, 7))
 
 
 def _noise_burst(t, sr, ratio, rng):
     fc = 1000.0 * ratio
     noise = _band_noise(len(t), sr, fc / 1.5, fc * 1.5, rng)
-    env = _envelope_hits(len(t), sr, _onsets(rng, rng.uniform(4, 6), 0.2),
-                         0.04)
+    env = _envelope_hits(
+        len(t), sr, _onsets(rng, rng.uniform(4, 6), 0.2), 0.04)
     return noise * env
 
 
@@ -138,17 +141,22 @@ def _chirp(t, sr, ratio, rng):
 def _am_hum(t, sr, ratio, rng):
     f0 = 110.0 * ratio
     ph = 2 * np.pi * f0 * t
-    tone = sum(np.sin(h * ph + rng.uniform(0, 2 * np.pi)) / h**0.7
-               for h in range(1, 16))
+    tone = sum(
+        np.sin(h * ph + rng.uniform(0, 2 * np.pi)) / h**0.7
+        for h in range(1, 16))
     am = 1 - 0.9 * (0.5 + 0.5 * np.sin(2 * np.pi * rng.uniform(3, 5) * t +
-                                        rng.uniform(0, 2 * np.pi)))
+                                       rng.uniform(0, 2 * np.pi)))
     return tone * am
 
 
 def _click_train(t, sr, ratio, rng):
     f_res = 2500.0 * ratio
-    env = _envelope_hits(len(t), sr, _onsets(rng, rng.uniform(12, 16), 0.05),
-                         0.003, attack=0.0003)
+    env = _envelope_hits(
+        len(t),
+        sr,
+        _onsets(rng, rng.uniform(12, 16), 0.05),
+        0.003,
+        attack=0.0003)
     return env * np.sin(2 * np.pi * f_res * t)
 
 
@@ -220,8 +228,7 @@ def _to_level(sig: np.ndarray, gain_db: float) -> np.ndarray:
     rms = float(np.sqrt(np.mean(sig.astype(np.float64)**2)))
     if rms <= 0:
         raise ValueError('a rendered SynthAVS second is all zeros')
-    return (sig * (TARGET_RMS * 10.0**(gain_db / 20) / rms)).astype(
-        np.float32)
+    return (sig * (TARGET_RMS * 10.0**(gain_db / 20) / rms)).astype(np.float32)
 
 
 class ProceduralSoundBank:
@@ -269,8 +276,8 @@ class ProceduralSoundBank:
         """
         ratio = pitch_ratio(level, self.num_levels, detune)
         sig = self._synths[index](self._t, self.sample_rate, ratio, rng)
-        return _to_level(sig * self._fade, gain_db), dict(
-            ratio=round(ratio, 5))
+        return _to_level(sig * self._fade,
+                         gain_db), dict(ratio=round(ratio, 5))
 
 
 def recording_files(sound_dir: str) -> List[str]:

@@ -102,8 +102,7 @@ def _clip_record(clip: SynthClip, names: Sequence[str]) -> dict:
                 hue=round(o.hue, 4),
                 saturation=round(o.saturation, 4),
                 levels=o.levels.tolist(),
-                sounding=o.sounding.astype(int).tolist())
-            for o in clip.objects
+                sounding=o.sounding.astype(int).tolist()) for o in clip.objects
         ],
         offscreen=[names[c] for c in clip.offscreen],
         audible=[[names[c] for c in frame] for frame in clip.audible],
@@ -326,14 +325,17 @@ def generate_synthavs(out_dir: str,
             json.dump(records, f, indent=1)
         if layout == 'avss':
             with open(osp.join(layout_dir, 'label2idx.json'), 'w') as f:
-                json.dump({n: i
-                           for i, n in enumerate(gen.class_names)},
+                json.dump({
+                    n: i
+                    for i, n in enumerate(gen.class_names)
+                },
                           f,
                           indent=1)
         counts[layout] = {
             split: {
-                case: sum(1 for r in records
-                          if r['split'] == split and r['case'] == case)
+                case:
+                sum(1 for r in records
+                    if r['split'] == split and r['case'] == case)
                 for case in CASE_TYPES
             }
             for split in SPLITS
@@ -351,8 +353,9 @@ def generate_synthavs(out_dir: str,
                 palette_rgb=palette[c.class_index].tolist())
             for c in gen.categories
         ],
-        brightness_values=[round(float(v), 4)
-                           for v in level_values(params.num_levels)],
+        brightness_values=[
+            round(float(v), 4) for v in level_values(params.num_levels)
+        ],
         counts=counts)
     write_stamp(out_dir, stamp)
     stamp['seconds'] = round(time.time() - t0, 2)

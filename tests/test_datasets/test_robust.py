@@ -230,7 +230,10 @@ def test_unseen_recordings(s4_root, unseen_audio_dir, unseen_audio_files):
     root, _ = s4_root
     files = unseen_audio_files
     ds = _wrapper(
-        root, conditions=['unseen'], seed=1, unseen_audio_root=unseen_audio_dir)
+        root,
+        conditions=['unseen'],
+        seed=1,
+        unseen_audio_root=unseen_audio_dir)
     paper = {
         'fork_segment.wav', 'rooster_segment.wav', 'sheep_segment.wav',
         'thunderstorm_segment.wav'

@@ -45,9 +45,8 @@ def test_tiny_tpavi_learns_from_audio(tmp_path):
     # the two single-threaded runs side by side (2 cores)
     with ThreadPoolExecutor(2) as pool:
         heard, blind = pool.map(
-            lambda b: _train_and_test(root, encoder,
-                                      str(tmp_path / f'blind{b}'), b),
-            (False, True))
+            lambda b: _train_and_test(root, encoder, str(tmp_path / f'blind{b}'
+                                                         ), b), (False, True))
     # 300 iterations, seed 0, measured: see the README (TPAVI row)
     assert heard[SOME] > blind[SOME] + 0.1, (heard, blind)
     assert heard['J@frame'] > blind['J@frame'] + 0.05, (heard, blind)

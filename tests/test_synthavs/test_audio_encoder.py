@@ -11,8 +11,7 @@ from mmavs.synthavs import ensure_synthavs_audio, pretrain_synthavs_audio
 from mmavs.registry import MODELS
 
 
-def test_pretrain_learns_the_sounds_and_loads_frozen(synthavs_small,
-                                                     tmp_path):
+def test_pretrain_learns_the_sounds_and_loads_frozen(synthavs_small, tmp_path):
     out = str(tmp_path / 'enc.pth')
     meta = pretrain_synthavs_audio(synthavs_small, out, epochs=40)
     # the tree's categories, in class order

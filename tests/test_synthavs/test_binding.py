@@ -39,8 +39,10 @@ def _pitch_level_from_audio(clip):
         sec = clip.audio[t * sr:(t + 1) * sr]
         spec = np.abs(np.fft.rfft(sec * np.hanning(sr)))
         peak = np.fft.rfftfreq(sr, 1 / sr)[np.argmax(spec)]
-        out.append(int(np.argmin([abs(np.log(peak / (TONE_HZ * r)))
-                                  for r in RATIOS])))
+        out.append(
+            int(
+                np.argmin([abs(np.log(peak / (TONE_HZ * r)))
+                           for r in RATIOS])))
     return np.array(out)
 
 
@@ -111,8 +113,9 @@ def test_lookalike_twins_are_exchangeable_given_the_frames():
     for scene in _scenes('lookalike', N):
         cats = collections.Counter(o.category for o in scene.objects)
         twin_cat = cats.most_common(1)[0][0]
-        idx = [i for i, o in enumerate(scene.objects)
-               if o.category == twin_cat]
+        idx = [
+            i for i, o in enumerate(scene.objects) if o.category == twin_cat
+        ]
         s = next(i for i in idx if scene.objects[i].sounding.all())
         q = next(i for i in idx if i != s)
         on, off = scene.objects[s], scene.objects[q]
@@ -126,8 +129,9 @@ def test_lookalike_twins_are_exchangeable_given_the_frames():
         wins['larger'] += on.radius > off.radius
         wins['first'] += s < q
         wins['lefter'] += on.centers[0, 0] < off.centers[0, 0]
-        wins['moves more'] += (np.abs(np.diff(on.centers, axis=0)).sum() >
-                               np.abs(np.diff(off.centers, axis=0)).sum())
+        wins['moves more'] += (
+            np.abs(np.diff(on.centers, axis=0)).sum()
+            > np.abs(np.diff(off.centers, axis=0)).sum())
         wins['warmer'] += on.hue > off.hue
         wins['more saturated'] += on.saturation > off.saturation
         wins['level 2 first'] += on.levels[0] == 2

@@ -95,16 +95,18 @@ def test_sound_dir_recordings(tmp_path):
         sound_dir=sounds)
     ensure_synthavs(root, progress=False, **kwargs)
     stamp = read_stamp(root)
-    assert [c['name'] for c in stamp['categories']] == [
-        'alpha', 'beta', 'gamma'
-    ]
+    assert [c['name']
+            for c in stamp['categories']] == ['alpha', 'beta', 'gamma']
     assert stamp['sounds']['kind'] == 'recordings'
     assert [f[0] for f in stamp['sounds']['files']
             ] == ['alpha.wav', 'beta.wav', 'gamma.wav']
     with open(osp.join(root, MS3_CSV), newline='') as f:
         rows = list(csv.DictReader(f))
-    heard = {c for r in rows for c in r['audible'].replace('|', '+').split(
-        '+')} - {'-'}
+    heard = {
+        c
+        for r in rows
+        for c in r['audible'].replace('|', '+').split('+')
+    } - {'-'}
     assert heard <= {'alpha', 'beta', 'gamma'}
     marker = osp.join(root, 'marker')
     open(marker, 'w').close()
@@ -154,8 +156,7 @@ def test_make_synthavs_tool(tmp_path, capsys):
         tool['main'](args)
 
 
-def test_make_synthavs_tool_pretrains_and_reuses_the_encoder(tmp_path,
-                                                            capsys):
+def test_make_synthavs_tool_pretrains_and_reuses_the_encoder(tmp_path, capsys):
     tool = _tool()
     out = str(tmp_path / 'out')
     args = [

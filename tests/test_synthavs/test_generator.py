@@ -5,7 +5,6 @@ import collections
 import csv
 import os
 import os.path as osp
-import runpy
 
 import numpy as np
 import pytest

@@ -17,14 +17,15 @@ def _pytest(tmp_path, **env):
     full = dict(tool_env(), MMAVS_SHARED_DATA=str(tmp_path / 'absent'))
     full.pop('MMAVS_REQUIRE_SHARED_DATA', None)
     full.update(env)
-    return subprocess.run(
-        [sys.executable, '-m', 'pytest', '-q', '-rs', '-p',
-         'no:cacheprovider', TEST],
-        cwd=repo_root(),
-        env=full,
-        capture_output=True,
-        text=True,
-        timeout=300)
+    return subprocess.run([
+        sys.executable, '-m', 'pytest', '-q', '-rs', '-p', 'no:cacheprovider',
+        TEST
+    ],
+                          cwd=repo_root(),
+                          env=full,
+                          capture_output=True,
+                          text=True,
+                          timeout=300)
 
 
 def test_absent_shared_data_skips_with_a_reason(tmp_path):

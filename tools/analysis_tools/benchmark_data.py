@@ -186,8 +186,8 @@ def generated_recordings(folder: str,
             for _ in range(seconds)
         ])
         path = osp.join(folder, f'{name}.wav')
-        files.append(write_wav(path, np.stack([mono, 0.8 * mono]),
-                               sample_rate))
+        files.append(
+            write_wav(path, np.stack([mono, 0.8 * mono]), sample_rate))
     return files
 
 

@@ -40,17 +40,22 @@ sys.path.insert(0,
                 osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
 from mmavs.evaluation.metrics import AVSMetric  # noqa: E402
-from mmavs.synthavs import (CASE_TYPES, HARD_CASES,  # noqa: E402
-                            SynthAVSGenerator, SynthAVSParams, SynthClip,
-                            default_synthavs_root, read_stamp)
+from mmavs.synthavs import (
+    CASE_TYPES,
+    HARD_CASES,  # noqa: E402
+    SynthAVSGenerator,
+    SynthAVSParams,
+    SynthClip,
+    default_synthavs_root,
+    read_stamp)
 
 Predictor = Callable[[SynthClip, np.random.Generator], np.ndarray]
 
 
 def _objects_mask(clip: SynthClip, keep: np.ndarray) -> np.ndarray:
     """``(T, H, W)`` union of the objects selected by ``keep[T, N]``."""
-    table = np.concatenate(
-        [np.zeros((clip.num_frames, 1), dtype=bool), keep], axis=1)
+    table = np.concatenate([np.zeros((clip.num_frames, 1), dtype=bool), keep],
+                           axis=1)
     frames = np.arange(clip.num_frames)[:, None, None]
     return table[frames, clip.instances.astype(np.int64)]
 
@@ -106,12 +111,14 @@ AUDIO: Dict[str, Predictor] = {
 }
 
 
-def score(clips: List[SynthClip], predictor: Predictor,
+def score(clips: List[SynthClip],
+          predictor: Predictor,
           seed: int = 0) -> Dict[str, float]:
     """``AVSMetric`` (frame mode, per case) of a predictor's masks."""
     rng = np.random.default_rng(seed)
     metric = AVSMetric(
-        breakdown_keys=('case', ), breakdown_metrics=True,
+        breakdown_keys=('case', ),
+        breakdown_metrics=True,
         category_table=False)
     metric.dataset_meta = {}
     for clip in clips:
@@ -132,7 +139,8 @@ def score(clips: List[SynthClip], predictor: Predictor,
     return metric.compute_metrics(metric.results)
 
 
-def oracle_table(root: str, layout: str = 'ms3',
+def oracle_table(root: str,
+                 layout: str = 'ms3',
                  split: str = 'test') -> Dict[str, Dict[str, float]]:
     """Per predictor, the metric dict on a split of the tree at ``root``."""
     stamp = read_stamp(root)
@@ -161,7 +169,10 @@ def oracle_table(root: str, layout: str = 'ms3',
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument(
-        'root', nargs='?', default=None, help='SynthAVS root '
+        'root',
+        nargs='?',
+        default=None,
+        help='SynthAVS root '
         '(default: data/synthavs of this checkout)')
     parser.add_argument('--layout', default='ms3', choices=('s4', 'ms3'))
     parser.add_argument('--split', default='test')
@@ -177,8 +188,10 @@ def main(argv=None) -> int:
         cells = [f"{res['J@frame']:.3f}", f"{res['F@frame']:.3f}"]
         for case in cases:
             j = res[f'case/{case}/J@frame']
-            f = res.get(f'case/{case}/F@frame', float('nan'))
-            cells.append(f'{j:.3f}' if np.isnan(f) else f'{j:.3f} ({f:.3f})')
+            # F is undefined where nothing sounds (AVSMetric reports 0)
+            silent = case in ('offscreen', 'silence')
+            cells.append(f'{j:.3f}' if silent else
+                         f"{j:.3f} ({res[f'case/{case}/F@frame']:.3f})")
         mark = ' (hard cases: ' + ', '.join(HARD_CASES) + ')' \
             if name == 'blind best' else ''
         print(f'| {name}{mark} | ' + ' | '.join(cells) + ' |')

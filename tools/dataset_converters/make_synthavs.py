@@ -33,10 +33,16 @@ import time
 sys.path.insert(0,
                 osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-from mmavs.synthavs import (CASE_TYPES, DEFAULT_SPLIT_SIZES,  # noqa: E402
-                            LAYOUTS, SynthAVSParams, default_synthavs_root,
-                            ensure_synthavs, ensure_synthavs_audio,
-                            generate_synthavs, read_stamp)
+from mmavs.synthavs import (
+    CASE_TYPES,
+    DEFAULT_SPLIT_SIZES,  # noqa: E402
+    LAYOUTS,
+    SynthAVSParams,
+    default_synthavs_root,
+    ensure_synthavs,
+    ensure_synthavs_audio,
+    generate_synthavs,
+    read_stamp)
 
 
 def parse_args(argv=None) -> argparse.Namespace:

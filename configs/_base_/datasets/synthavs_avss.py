@@ -14,8 +14,8 @@ data_root = 'data/synthavs/AVSS/'
 synthavs_classes = ('background', 'vibrato_tone', 'noise_burst', 'chirp',
                     'am_hum', 'click_train', 'whistle', 'bell', 'drum')
 synthavs_palette = [[0, 0, 0], [128, 0, 0], [0, 128, 0], [128, 128, 0],
-                    [0, 0, 128], [128, 0, 128], [0, 128, 128],
-                    [128, 128, 128], [64, 0, 0]]
+                    [0, 0, 128], [128, 0, 128], [0, 128, 128], [128, 128, 128],
+                    [64, 0, 0]]
 metainfo = dict(classes=synthavs_classes, palette=synthavs_palette)
 num_frames = 10
 img_scale = (64, 64)

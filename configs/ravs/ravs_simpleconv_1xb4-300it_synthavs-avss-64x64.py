@@ -1,5 +1,5 @@
 # Tiny RAVS (configs/_base_/models/ravs_simpleconv.py) on SynthAVS AVSS-like
-# (background + 5 classes, T=10), 64x64.
+# (background + 8 classes, T=10), 64x64.
 # Generate the data first: python tools/dataset_converters/make_synthavs.py
 _base_ = [
     '../_base_/models/ravs_simpleconv.py',
@@ -10,8 +10,8 @@ _base_ = [
 model = dict(
     decode_head=dict(
         num_frames=10,
-        num_classes=6,
-        out_channels=6,
+        num_classes=9,
+        out_channels=9,
         threshold=None,
         loss_decode=[
             dict(

@@ -3,7 +3,7 @@
 # negative pairs (silence / off-screen, empty targets) and the similarity BCE
 # on the last SimpleConvNet stage (128 ch) and the AudioMLP embedding (128).
 # SynthAVS categories are grouped by SYNTHAVS_CATEGORY_GROUPS ('synthavs':
-# music / animal / device / human / nature). Validation and test run on
+# tonal / noisy / impulsive / sweeping). Validation and test run on
 # SynthAVS-Robust (positive / silence / noise / off-screen).
 # Generate the data first: python tools/dataset_converters/make_synthavs.py
 _base_ = ['../tpavi/tpavi_simpleconv_1xb4-300it_synthavs-s4-64x64.py']

@@ -2,9 +2,9 @@
 # Deviation from the official MS3 recipe: no LAVM. With the frozen pretrained
 # audio encoder, the official LAVM (KL between softmax of the projected audio
 # and of the visual features pooled under the *predicted* mask, weight 0.5,
-# sum) drives the predicted masks to cover whole frames: 1500 iterations,
-# seed 0 gave J 0.083 with it and 0.769 without (README). Add it back with
-# model.av_losses (see tpavi_pvt-v2-b5_1xb4-30e_ms3-224x224.py).
+# sum) drove the predicted masks to cover whole frames on SynthAVS v1: 1500
+# iterations, seed 0 gave J 0.083 with it and 0.769 without (README). Add it
+# back with model.av_losses (see tpavi_pvt-v2-b5_1xb4-30e_ms3-224x224.py).
 # Generate the data (and the audio encoder) first:
 #   python tools/dataset_converters/make_synthavs.py --ensure
 _base_ = [

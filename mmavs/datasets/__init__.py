@@ -6,7 +6,6 @@ from .base_av_dataset import BaseAVDataset, DataListError
 from .collate import av_collate
 from .robust import (MS3_OBJECT_GROUPS, S4_CATEGORY_GROUPS,
                      SYNTHAVS_CATEGORY_GROUPS, RobustAVSDataset)
-from .synth_avs import SynthAVSGenerator, ensure_synthavs, generate_synthavs
 from .transforms import *  # noqa: F401,F403
 from .vpo import VPO_CLASSES, VPO_COCO_ID_TO_NAME, VPODataset, vpo_label_map
 
@@ -15,6 +14,5 @@ __all__ = [
     'AVSBenchMS3Dataset', 'AVSSDataset', 'VPODataset', 'S4_CATEGORIES',
     'AVSS_CLASSES', 'VPO_CLASSES', 'VPO_COCO_ID_TO_NAME', 'avss_palette',
     'vpo_label_map', 'av_collate', 'RobustAVSDataset', 'S4_CATEGORY_GROUPS',
-    'MS3_OBJECT_GROUPS', 'SYNTHAVS_CATEGORY_GROUPS', 'SynthAVSGenerator',
-    'ensure_synthavs', 'generate_synthavs'
+    'MS3_OBJECT_GROUPS', 'SYNTHAVS_CATEGORY_GROUPS'
 ]

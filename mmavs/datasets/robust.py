@@ -99,23 +99,20 @@ MS3_AVOID_GROUPS = {
     'device': ('music', ),
 }
 
-#: Groups of the SynthAVS categories (its sounds are the shared recordings).
+#: Groups of the SynthAVS categories (its procedural sounds, see
+#: :mod:`mmavs.synthavs.sounds`), by how they sound: tonal, noisy,
+#: impulsive, sweeping.
 SYNTHAVS_CATEGORY_GROUPS = {
-    'tuning_fork': 'music',
-    'drum_roll': 'music',
-    'cello': 'music',
-    'rooster': 'animal',
-    'frog': 'animal',
-    'cow': 'animal',
-    'sheep': 'animal',
-    'train_horn': 'device',
-    'clock_ticking': 'device',
-    'airplane': 'device',
-    'clapping': 'human',
-    'sneezing': 'human',
-    'fire_place': 'nature',
-    'ocean_waves': 'nature',
-    'thunderstorm': 'nature',
+    'vibrato_tone': 'tonal',
+    'whistle': 'tonal',
+    'am_hum': 'tonal',
+    'noise_burst': 'noisy',
+    'hiss': 'noisy',
+    'click_train': 'impulsive',
+    'drum': 'impulsive',
+    'bell': 'impulsive',
+    'chirp': 'sweeping',
+    'trill': 'sweeping',
 }
 
 #: Named ``category_groups`` presets (configs name them by string).
@@ -200,8 +197,8 @@ class RobustAVSDataset:
       uniformly (the official MS3 generator);
     - ``'unseen'`` or ``dict(name=..., files=[...])``: a real recording
       (one of ``files``, default :data:`PAPER_UNSEEN_FILES`; relative names
-      are looked up in ``unseen_audio_root``, by default
-      ``../shared/data/unseen_audio``).
+      are looked up in ``unseen_audio_root``, the folder of the recordings
+      that AVSBench-Robust ships, which the config must give).
 
     Negative audio uses the positives' representation: silence / noise go
     through the same audio transform (:class:`LoadRobustAVAudio`, swapped
@@ -264,7 +261,7 @@ class RobustAVSDataset:
         noise_cfg (dict, optional): ``distribution``, ``amplitude``,
             ``sample_rate`` of the white noise.
         unseen_audio_root (str, optional): Folder of relative recording
-            names.
+            names (no default: relative names without it raise an error).
         lazy_init (bool): Defer :meth:`full_init`. Defaults to False.
     """
 
@@ -386,11 +383,13 @@ class RobustAVSDataset:
         if osp.isabs(name) or osp.isfile(name):
             path = name
         else:
-            root = self.unseen_audio_root
-            if root is None:
-                from mmavs.utils.paths import shared_data_root
-                root = osp.join(shared_data_root(), 'unseen_audio')
-            path = osp.join(root, name)
+            if self.unseen_audio_root is None:
+                raise ValueError(
+                    f'RobustAVSDataset: recording {name!r} is a relative '
+                    'name and unseen_audio_root is not set; set it to the '
+                    'folder of the recordings (AVSBench-Robust ships them) '
+                    'or give absolute paths')
+            path = osp.join(self.unseen_audio_root, name)
         if not osp.isfile(path):
             raise FileNotFoundError(
                 f'RobustAVSDataset: recording {name!r} not found (looked '

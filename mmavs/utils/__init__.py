@@ -2,9 +2,9 @@
 from .config import build_runner, load_config, register_all_modules
 
 __all__ = ['build_runner', 'load_config', 'register_all_modules']
-from .paths import repo_root, shared_data_root, unseen_audio_files
+from .paths import repo_root
 
-__all__ += ['repo_root', 'shared_data_root', 'unseen_audio_files']
+__all__ += ['repo_root']
 from .cli import add_runtime_args, apply_runtime_args
 
 __all__ += ['add_runtime_args', 'apply_runtime_args']

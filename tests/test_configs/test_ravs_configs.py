@@ -102,7 +102,7 @@ def test_config_settings(name):
     frames = 10 if 'avss' in name else 1 if 'vpo' in name else 5
     assert head.num_frames == frames
     if 'avss' in name:
-        assert head.out_channels == (6 if 'synthavs' in name else 71)
+        assert head.out_channels == (9 if 'synthavs' in name else 71)
     elif 'vpo' in name:
         assert head.out_channels == 22
     else:

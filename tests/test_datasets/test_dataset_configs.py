@@ -81,7 +81,7 @@ def test_config_pipelines_on_fixture(tmp_path, name, layout, T, audio):
         assert samples[0].metainfo['frame_idx'] == 0
 
 
-def test_benchmark_data_script(tmp_path, capsys, unseen_audio):
+def test_benchmark_data_script(tmp_path, capsys):
     path = osp.join(repo_root(), 'tools', 'analysis_tools',
                     'benchmark_data.py')
     spec = importlib.util.spec_from_file_location('benchmark_data', path)
@@ -91,7 +91,8 @@ def test_benchmark_data_script(tmp_path, capsys, unseen_audio):
     overrides = bench._make_fixture('s4', str(tmp_path), 2, 64)
     cfg.train_dataloader.dataset.update(overrides)
     bench.bench_pipeline(cfg, num_clips=3, workers=[0])
-    bench.bench_vggish(unseen_audio[:1], repeats=1)
+    files = bench.generated_recordings(str(tmp_path), num=1, seconds=2)
+    bench.bench_vggish(files, repeats=1)
     out = capsys.readouterr().out
     assert 'PackAVSInputs' in out
     rate = float(re.search(r'workers=0:\s+([\d.]+) clips/s', out).group(1))

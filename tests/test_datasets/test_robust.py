@@ -15,7 +15,7 @@ from mmavs.datasets import (S4_CATEGORY_GROUPS, AVSBenchMS3Dataset,
 from mmavs.datasets.audio_utils import (load_audio, load_audio_feature,
                                         waveform_to_vggish_examples)
 from mmavs.datasets.transforms.negative_audio import official_robust_log_mel
-from mmavs.testing import make_ms3_fixture, make_s4_fixture
+from mmavs.testing import make_ms3_fixture, make_s4_fixture, tone, write_wav
 
 
 def _pipeline(representation='vggish'):
@@ -226,10 +226,14 @@ def test_training_layout_and_empty_targets(s4_root):
         _wrapper(root, split='train', negative_ratio=1.0)
 
 
-def test_unseen_recordings(s4_root, unseen_audio):
+def test_unseen_recordings(s4_root, unseen_audio_dir, unseen_audio_files):
     root, _ = s4_root
-    files = unseen_audio
-    ds = _wrapper(root, conditions=['unseen'], seed=1)
+    files = unseen_audio_files
+    ds = _wrapper(
+        root,
+        conditions=['unseen'],
+        seed=1,
+        unseen_audio_root=unseen_audio_dir)
     paper = {
         'fork_segment.wav', 'rooster_segment.wav', 'sheep_segment.wav',
         'thunderstorm_segment.wav'
@@ -245,12 +249,38 @@ def test_unseen_recordings(s4_root, unseen_audio):
         rtol=1e-5,
         atol=1e-5)
     one = _wrapper(
-        root, conditions=[dict(name='rooster', files=['rooster_segment.wav'])])
+        root,
+        conditions=[dict(name='rooster', files=['rooster_segment.wav'])],
+        unseen_audio_root=unseen_audio_dir)
     assert all(
         osp.basename(one.get_data_info(i)['audio_path']) ==
         'rooster_segment.wav' for i in range(len(one)))
+
+
+def test_unseen_recordings_need_their_folder(s4_root, tmp_path):
+    """Relative recording names are looked up only in the configured
+    unseen_audio_root (there is no default folder)."""
+    root, _ = s4_root
+    with pytest.raises(ValueError, match='unseen_audio_root is not set'):
+        _wrapper(root, conditions=['unseen'])
+    folder = tmp_path / 'unseen'
+    folder.mkdir()
+    with pytest.raises(FileNotFoundError, match='fork_segment.wav'):
+        _wrapper(root, conditions=['unseen'], unseen_audio_root=str(folder))
+    write_wav(str(folder / 'bell.wav'), tone(880, 6.0, 22050), 22050)
+    ds = _wrapper(
+        root,
+        conditions=[dict(name='bell', files=['bell.wav'])],
+        unseen_audio_root=str(folder))
+    assert ds.get_data_info(0)['audio_path'] == str(folder / 'bell.wav')
+    absolute = _wrapper(
+        root, conditions=[dict(name='bell', files=[str(folder / 'bell.wav')])])
+    assert absolute.get_data_info(0)['audio_path'] == str(folder / 'bell.wav')
     with pytest.raises(FileNotFoundError, match='nothere.wav'):
-        _wrapper(root, conditions=[dict(name='x', files=['nothere.wav'])])
+        _wrapper(
+            root,
+            conditions=[dict(name='x', files=['nothere.wav'])],
+            unseen_audio_root=str(folder))
 
 
 def test_feature_representation(s4_root, tmp_path):

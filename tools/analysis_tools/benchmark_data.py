@@ -65,8 +65,9 @@ def parse_args():
         '--audio-files',
         nargs='*',
         default=None,
-        help='recordings for the VGGish rate (default: the shared '
-        'unseen_audio recordings)')
+        help='recordings for the VGGish rate (default: four 5 s stereo '
+        '44.1 kHz recordings of SynthAVS procedural sounds, written to a '
+        'temporary folder)')
     parser.add_argument(
         '--audio-repeats',
         type=int,
@@ -165,6 +166,31 @@ def bench_pipeline(cfg, num_clips: int, workers: List[int]) -> None:
               f'{elapsed:.2f} s)')
 
 
+def generated_recordings(folder: str,
+                         num: int = 4,
+                         seconds: int = 5,
+                         sample_rate: int = 44100) -> List[str]:
+    """Write ``num`` stereo recordings of SynthAVS procedural sounds (the
+    rate and layout of typical real recordings, so the front-end resamples
+    and downmixes as it would for them)."""
+    import numpy as np
+
+    from mmavs.datasets.layout_writers import write_wav
+    from mmavs.synthavs.sounds import SOUND_CATEGORIES, ProceduralSoundBank
+    bank = ProceduralSoundBank(len(SOUND_CATEGORIES), sample_rate=sample_rate)
+    rng = np.random.default_rng(0)
+    files = []
+    for k, name in enumerate(bank.names[:num]):
+        mono = np.concatenate([
+            bank.render(k, int(rng.integers(3)), 0.0, -6.0, rng)[0]
+            for _ in range(seconds)
+        ])
+        path = osp.join(folder, f'{name}.wav')
+        files.append(
+            write_wav(path, np.stack([mono, 0.8 * mono]), sample_rate))
+    return files
+
+
 def bench_vggish(files: List[str], repeats: int) -> None:
     """Time VGGish examples/s of the front-end on ``files``."""
     from mmavs.datasets.audio_utils import (load_audio,
@@ -222,8 +248,8 @@ def main():
             bench_pipeline(cfg, args.num_clips, args.workers)
         files = args.audio_files
         if not files:
-            from mmavs.testing import unseen_audio_files
-            files = unseen_audio_files()
+            tmp = tmp or tempfile.mkdtemp(prefix='mmavs_bench_')
+            files = generated_recordings(tmp)
         bench_vggish(files, args.audio_repeats)
     finally:
         if tmp and osp.isdir(tmp):

@@ -10,13 +10,16 @@ below ``OUT_DIR`` (default ``data/synthavs``, the path the
     python tools/dataset_converters/make_synthavs.py data/synthavs \\
         --layouts s4 ms3 --num-train 400 --image-size 96 --overwrite
     python tools/dataset_converters/make_synthavs.py --ensure  # if missing
+    python tools/dataset_converters/make_synthavs.py data/synthavs_rec \\
+        --sound-dir /path/to/recordings  # real recordings, one per category
 
-The output depends only on the parameters (seed included), not on
-``--workers``.
+The sounds are synthesised (nothing is read from disk) unless
+``--sound-dir`` names a folder of recordings. The output depends only on
+the parameters (seed included), not on ``--workers``.
 
 Unless ``--no-audio-encoder`` is given, the tiny configs' frozen audio
 encoder is then pretrained on the train audio (a few seconds; see
-:mod:`mmavs.apis.synthavs_audio`) and saved as
+:mod:`mmavs.synthavs.audio_encoder`) and saved as
 ``OUT_DIR/pretrained/synthavs_audio_mlp.pth`` (kept while the data and the
 recipe are unchanged).
 """
@@ -30,13 +33,20 @@ import time
 sys.path.insert(0,
                 osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
 
-from mmavs.apis.synthavs_audio import ensure_synthavs_audio  # noqa: E402
-from mmavs.datasets.synth_avs import (  # noqa: E402
-    CASE_TYPES, DEFAULT_SPLIT_SIZES, LAYOUTS, default_synthavs_root,
-    ensure_synthavs, generate_synthavs)
+from mmavs.synthavs import (
+    CASE_TYPES,
+    DEFAULT_SPLIT_SIZES,  # noqa: E402
+    LAYOUTS,
+    SynthAVSParams,
+    default_synthavs_root,
+    ensure_synthavs,
+    ensure_synthavs_audio,
+    generate_synthavs,
+    read_stamp)
 
 
 def parse_args(argv=None) -> argparse.Namespace:
+    defaults = SynthAVSParams()
     parser = argparse.ArgumentParser(
         description='Generate the SynthAVS dataset (AVSBench layouts)')
     parser.add_argument(
@@ -51,25 +61,24 @@ def parse_args(argv=None) -> argparse.Namespace:
         default=list(LAYOUTS),
         help='layouts to write (default: all)')
     parser.add_argument('--seed', type=int, default=0, help='random seed')
-    parser.add_argument(
-        '--num-train',
-        type=int,
-        default=DEFAULT_SPLIT_SIZES['train'],
-        help='train clips per layout')
-    parser.add_argument(
-        '--num-val',
-        type=int,
-        default=DEFAULT_SPLIT_SIZES['val'],
-        help='val clips per layout')
-    parser.add_argument(
-        '--num-test',
-        type=int,
-        default=DEFAULT_SPLIT_SIZES['test'],
-        help='test clips per layout')
+    for split in ('train', 'val', 'test'):
+        parser.add_argument(
+            f'--num-{split}',
+            type=int,
+            default=DEFAULT_SPLIT_SIZES[split],
+            help=f'{split} clips per layout')
     parser.add_argument(
         '--image-size', type=int, default=64, help='frame size in pixels')
     parser.add_argument(
-        '--num-categories', type=int, default=5, help='number of categories')
+        '--num-categories',
+        type=int,
+        default=defaults.num_categories,
+        help='number of categories')
+    parser.add_argument(
+        '--num-levels',
+        type=int,
+        default=defaults.num_levels,
+        help='pitch / brightness levels of the audio-visual binding')
     parser.add_argument(
         '--case-mix',
         type=json.loads,
@@ -77,10 +86,10 @@ def parse_args(argv=None) -> argparse.Namespace:
         help='JSON {layout: {case: proportion}}; case types: ' +
         ', '.join(CASE_TYPES))
     parser.add_argument(
-        '--decoy-cue-prob',
-        type=float,
-        default=0.1,
-        help='probability of a ring cue on a silent object')
+        '--sound-dir',
+        default=None,
+        help='folder of real recordings, one category per file (default: '
+        'procedural sounds)')
     parser.add_argument(
         '--all-train-masks',
         action='store_true',
@@ -97,6 +106,8 @@ def parse_args(argv=None) -> argparse.Namespace:
         action='store_true',
         help='do not pretrain the frozen audio encoder of the tiny configs '
         '(OUT_DIR/pretrained/synthavs_audio_mlp.pth)')
+    parser.add_argument(
+        '--quiet', action='store_true', help='no progress bars')
     group = parser.add_mutually_exclusive_group()
     group.add_argument(
         '--overwrite',
@@ -113,7 +124,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> None:
     args = parse_args(argv)
     out_dir = args.out_dir or default_synthavs_root()
-    kwargs = dict(
+    params = SynthAVSParams(
         layouts=args.layouts,
         seed=args.seed,
         num_train=args.num_train,
@@ -121,22 +132,28 @@ def main(argv=None) -> None:
         num_test=args.num_test,
         image_size=args.image_size,
         num_categories=args.num_categories,
+        num_levels=args.num_levels,
         case_mix=args.case_mix,
-        decoy_cue_prob=args.decoy_cue_prob,
         all_train_masks=args.all_train_masks,
         write_log_mel=args.write_log_mel,
-        num_workers=args.workers)
+        sound_dir=args.sound_dir)
+    progress = not args.quiet
     t0 = time.time()
     if args.ensure:
-        ensure_synthavs(out_dir, **kwargs)
-        with open(osp.join(out_dir, 'synthavs_stamp.json')) as f:
-            stamp = json.load(f)
+        ensure_synthavs(
+            out_dir, params, num_workers=args.workers, progress=progress)
+        stamp = read_stamp(out_dir)
     else:
-        stamp = generate_synthavs(out_dir, overwrite=args.overwrite, **kwargs)
+        stamp = generate_synthavs(
+            out_dir,
+            params,
+            num_workers=args.workers,
+            overwrite=args.overwrite,
+            progress=progress)
     print(f'SynthAVS in {out_dir} ({time.time() - t0:.1f} s)')
     for cat in stamp['categories']:
         print(f"  class {cat['class_index']}: {cat['name']:<14} "
-              f"{cat['shape']:<9} {cat['texture']:<9} sound={cat['sound']}")
+              f"{cat['shape']:<9} {cat['texture']:<9}")
     for layout, splits in stamp['counts'].items():
         for split, counts in splits.items():
             text = ', '.join(f'{k}={v}' for k, v in counts.items() if v)
@@ -144,7 +161,9 @@ def main(argv=None) -> None:
     layouts = list(stamp['counts'])
     if not args.no_audio_encoder and ('ms3' in layouts or 's4' in layouts):
         path = ensure_synthavs_audio(
-            out_dir, layout='ms3' if 'ms3' in layouts else 's4')
+            out_dir,
+            layout='ms3' if 'ms3' in layouts else 's4',
+            progress=progress)
         print(f'  audio encoder: {path}')
 
 

@@ -205,7 +205,7 @@ def nan_in_log_mel(ctx: Context) -> None:
 
 
 def paint_class_10(ctx: Context) -> None:
-    """An AVSS test mask in the colour of class 10 (6-class config)."""
+    """An AVSS test mask in the colour of class 10 (9-class config)."""
     import cv2
     import numpy as np
     from mmavs.datasets import avss_palette
@@ -444,7 +444,7 @@ def build_cases() -> List[Case]:
         Case(
             'avss-class-out-of-range',
             'error', ('clip {clip}', '{mask}', 'class 10', "'bus'",
-                      'outside the 6 classes'),
+                      'outside the 9 classes'),
             lambda c: test(c, c.shared['avss_ckpt'], config=AVSS_CONFIG),
             prepare=paint_class_10,
             describe='error names the clip, the file and the class'),
@@ -577,7 +577,7 @@ def setup(root: str, synthavs: Optional[str]) -> Dict[str, str]:
     if synthavs:
         shutil.copytree(synthavs, data)
     else:
-        from mmavs.datasets.synth_avs import generate_synthavs
+        from mmavs.synthavs import generate_synthavs
         generate_synthavs(
             data,
             layouts=('ms3', 'avss'),

@@ -1,7 +1,7 @@
 # SynthAVS, MS3-like binary task (AVSBench-Object v1 multi-source layout).
-# Generate the data first (about 20 s, written to data/synthavs):
+# Generate the data first (about 30 s, written to data/synthavs):
 #   python tools/dataset_converters/make_synthavs.py
-# or call mmavs.datasets.synth_avs.ensure_synthavs() (idempotent).
+# or call mmavs.synthavs.ensure_synthavs() (idempotent).
 # All five frames of every clip are annotated.
 # Everything else (pipelines, loaders, evaluator) as synthavs_s4.py.
 _base_ = './synthavs_s4.py'

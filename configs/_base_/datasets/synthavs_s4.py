@@ -1,7 +1,7 @@
 # SynthAVS, S4-like binary task (AVSBench-Object v1 single-source layout).
-# Generate the data first (about 20 s, written to data/synthavs):
+# Generate the data first (about 30 s, written to data/synthavs):
 #   python tools/dataset_converters/make_synthavs.py
-# or call mmavs.datasets.synth_avs.ensure_synthavs() (idempotent).
+# or call mmavs.synthavs.ensure_synthavs() (idempotent).
 # As in AVSBench S4, only frame 1 of a train clip is annotated.
 dataset_type = 'AVSBenchS4Dataset'
 data_root = 'data/synthavs/'

@@ -2,7 +2,8 @@
 # published methods' frozen AudioSet-pretrained VGGish: an MLP over the
 # VGGish log-mel examples (96x64 per one-second frame) to a 128-D embedding
 # with ReLU, pretrained to recognise the sounds of the SynthAVS train split
-# (mmavs/apis/synthavs_audio.py). make_synthavs.py writes the checkpoint
+# and their pitch levels (mmavs/synthavs/audio_encoder.py; never the frames or
+# masks). make_synthavs.py writes the checkpoint
 # next to the data (run `python tools/dataset_converters/make_synthavs.py
 # --ensure`). Used as `audio_backbone={{_base_.synthavs_audio_backbone}}`.
 synthavs_audio_backbone = dict(

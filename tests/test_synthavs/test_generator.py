@@ -1,18 +1,18 @@
 # Copyright (c) mmavs contributors. All rights reserved.
+"""SynthAVS generation: determinism, layouts, proportions, records, masks,
+audio, and the dataset classes reading the trees."""
 import collections
 import csv
 import os
 import os.path as osp
-import runpy
 
 import numpy as np
 import pytest
 import soundfile as sf
 
-from mmavs.datasets.synth_avs import (CASE_TYPES, CLIPS_JSON, DEFAULT_CASE_MIX,
-                                      LAYOUT_DIRS, LAYOUTS, STAMP_FILE,
-                                      SynthAVSGenerator, case_counts,
-                                      ensure_synthavs, generate_synthavs)
+from mmavs.synthavs import (CASE_TYPES, CLIPS_JSON, DEFAULT_CASE_MIX,
+                            LAYOUT_DIRS, LAYOUTS, STAMP_FILE,
+                            SynthAVSGenerator, case_counts, generate_synthavs)
 from mmavs.testing import repo_root
 
 SEED = 3
@@ -54,22 +54,6 @@ def _all_cases(gen, layout, per_case=2):
                 gen.make_clip(layout, 'train', 100 * ci + k, case,
                               _label(layout, ci + k)))
     return clips
-
-
-def _frame_j(pred, gt, official=True):
-    """J (IoU) of one frame. Empty ground truth: the official AVSBench
-    ``mask_iou`` scores the fraction of pixels left empty; the strict form
-    scores 1 for an empty prediction and 0 otherwise."""
-    if not gt.any():
-        return float((~pred).mean()) if official else float(not pred.any())
-    return float((pred & gt).sum() / (pred | gt).sum())
-
-
-def _mean_j(clips, predict, official=True):
-    return np.mean([
-        _frame_j(predict(c)[t], c.masks[t], official) for c in clips
-        for t in range(c.num_frames)
-    ])
 
 
 # ---------------------------------------------------------------------------
@@ -156,8 +140,12 @@ def test_official_layout_paths(tree):
     for layout in LAYOUTS:
         assert osp.isfile(osp.join(root, LAYOUT_DIRS[layout], CLIPS_JSON))
     assert osp.isfile(osp.join(root, STAMP_FILE))
-    assert [c['name'] for c in stamp['categories']
-            ] == ['tuning_fork', 'rooster', 'drum_roll', 'frog', 'train_horn']
+    assert [c['name'] for c in stamp['categories']] == [
+        'vibrato_tone', 'noise_burst', 'chirp', 'am_hum', 'click_train',
+        'whistle', 'bell', 'drum'
+    ]
+    assert stamp['sounds'] == dict(
+        kind='procedural', names=[c['name'] for c in stamp['categories']])
 
 
 @pytest.mark.parametrize('layout', LAYOUTS)
@@ -189,6 +177,14 @@ def test_custom_case_mix():
         SynthAVSGenerator(case_mix=dict(s4=dict(multi_source=1.0)))
     with pytest.raises(KeyError, match='unknown SynthAVS case types'):
         SynthAVSGenerator(case_mix=dict(ms3=dict(silent=1.0)))
+    with pytest.raises(KeyError, match='unknown layout'):
+        SynthAVSGenerator(case_mix=dict(ms4=dict(single=1.0)))
+    with pytest.raises(ValueError, match='num_categories'):
+        SynthAVSGenerator(num_categories=1)
+    with pytest.raises(ValueError, match=r'in \[2, 10\]'):
+        SynthAVSGenerator(num_categories=11)
+    with pytest.raises(TypeError, match='decoy_cue_prob'):
+        SynthAVSGenerator(decoy_cue_prob=0.1)
 
 
 def test_per_frame_records_match_the_clips(tree, gen):
@@ -213,6 +209,13 @@ def test_per_frame_records_match_the_clips(tree, gen):
         heard = [[] if e == '-' else e.split('+')
                  for e in row['audible'].split('|')]
         assert heard == [[names[c] for c in f] for f in clip.audible]
+        pitch = [[] if e == '-' else [int(v) for v in e.split('+')]
+                 for e in row['pitch'].split('|')]
+        assert pitch == clip.pitch
+        assert [len(p) for p in pitch] == [len(h) for h in heard]
+        levels = [[int(v) for v in e.split('+')]
+                  for e in row['levels'].split('|')]
+        assert levels == clip.levels.tolist()
 
 
 # ---------------------------------------------------------------------------
@@ -254,10 +257,9 @@ def test_masks_follow_sounding_objects(gen, layout):
             assert len(twins) == 2
             assert (n_on == 1).all()
             assert (sounding[:, twins].sum(axis=1) == 1).all()
-            # only the sounding twin carries the cue, and it is in the mask
+            # the sounding twin is in the mask, the silent one is not
             for i in twins:
                 obj = clip.objects[i]
-                assert (obj.cue == obj.sounding).all()
                 in_mask = (clip.masks & (clip.instances == i + 1)).any()
                 assert in_mask == obj.sounding.any()
         elif clip.case == 'state_switch':
@@ -336,92 +338,12 @@ def test_audio_follows_the_sound_state(gen):
             assert rms[~heard].max() < 0.003  # the -60 dBFS noise floor
         if clip.case == 'state_switch':
             assert heard.any() and (~heard).any()
-        # every crop used is recorded with its second
-        assert sorted((s['second'], s['category']) for s in clip.sources) == \
-            sorted((t, gen.categories[c].name)
-                   for t, f in enumerate(clip.audible) for c in f)
-
-
-def test_category_sounds_are_distinguishable(gen):
-    """Nearest-centroid on log band energies of 1 s crops separates the
-    categories (leave-one-out)."""
-    rng = np.random.default_rng(0)
-    edges = np.geomspace(60, 7800, 25)
-    freqs = np.fft.rfftfreq(512, 1 / gen.sample_rate)
-    band = np.digitize(freqs, edges)
-    feats, labels = [], []
-    for c in range(gen.num_categories):
-        for _ in range(12):
-            crop, _ = gen.sounds.crop(c, rng, (0.0, 0.0))
-            frames = crop[:len(crop) // 512 * 512].reshape(-1, 512)
-            power = np.abs(np.fft.rfft(frames * np.hanning(512)))**2
-            energy = np.stack(
-                [power[:, band == b].sum(1) for b in range(1, len(edges))], 1)
-            log_e = np.log(energy + 1e-8).mean(0)
-            feats.append(log_e - log_e.mean())
-            labels.append(c)
-    feats, labels = np.array(feats), np.array(labels)
-    correct = 0
-    for i in range(len(feats)):
-        keep = np.arange(len(feats)) != i
-        cents = np.stack([
-            feats[keep & (labels == c)].mean(0)
-            for c in range(gen.num_categories)
-        ])
-        correct += np.argmin(((cents - feats[i])**2).sum(1)) == labels[i]
-    assert correct / len(feats) >= 0.9
-
-
-def test_synthetic_sounds_fill_missing_recordings():
-    gen = SynthAVSGenerator(num_categories=3, audio_files=[], seed=1)
-    assert [c.name for c in gen.categories
-            ] == ['synth_sound_0', 'synth_sound_1', 'synth_sound_2']
-    clip = gen.make_clip('ms3', 'train', 0, 'multi_source')
-    assert np.sqrt((clip.audio**2).mean()) > 0.01
-
-
-# ---------------------------------------------------------------------------
-# the task needs the audio
-# ---------------------------------------------------------------------------
-def test_audio_blind_predictors_fall_clearly_short(gen):
-    for layout, n in (('s4', 80), ('ms3', 80)):
-        clips = gen.generate(layout, 'val', n)
-
-        def visible(c):
-            return c.instances > 0
-
-        def visible_with_cue(c):
-            """Every visible object, but of two look-alikes only the one
-            with the ring: the best a model without audio can do."""
-            keep = np.zeros(c.instances.shape, dtype=bool)
-            count = collections.Counter(o.category for o in c.objects)
-            for i, o in enumerate(c.objects):
-                twins = [p for p in c.objects if p.category == o.category]
-                if count[o.category] > 1 and any(p.cue.any() for p in twins):
-                    sel = o.cue[:, None, None]
-                else:
-                    sel = True
-                keep |= sel & (c.instances == i + 1)
-            return keep
-
-        predictors = dict(
-            visible=visible,
-            visible_with_cue=visible_with_cue,
-            nothing=lambda c: np.zeros_like(c.masks))
-        for official in (True, False):
-            assert _mean_j(clips, lambda c: c.masks, official) == 1.0
-            best = max(
-                _mean_j(clips, p, official) for p in predictors.values())
-            # official J forgives false positives on silent frames (it
-            # scores the empty pixels), hence the two bounds
-            assert best < (0.85 if official else 0.65), (layout, official,
-                                                         best)
-        # the hard cases are where a visual-only model fails
-        for case in ('multi_some_sounding', 'lookalike', 'state_switch'):
-            hard = [c for c in clips if c.case == case]
-            assert _mean_j(hard, visible_with_cue) < 0.9, case
-        silent = [c for c in clips if c.case in ('offscreen', 'silence')]
-        assert _mean_j(silent, visible, official=False) == 0.0
+        # every rendered second is recorded with its category and level
+        assert sorted((s['second'], s['category'], s['level'])
+                      for s in clip.sources) == \
+            sorted((t, gen.categories[c].name, lev)
+                   for t, (f, p) in enumerate(zip(clip.audible, clip.pitch))
+                   for c, lev in zip(f, p))
 
 
 # ---------------------------------------------------------------------------
@@ -489,71 +411,3 @@ def test_dataset_classes_read_the_tree(tree, gen, layout, cfg_name, sub):
                                                or label == 'v1s')
             assert labelled == ([True] + [False] *
                                 (T - 1) if first_only else [True] * T)
-
-
-# ---------------------------------------------------------------------------
-# ensure_synthavs and the command line tool
-# ---------------------------------------------------------------------------
-def test_ensure_synthavs_is_idempotent_and_regenerates(tmp_path):
-    root = str(tmp_path / 'synthavs')
-    kwargs = dict(layouts=('ms3', ), num_train=4, num_val=2, num_test=2)
-    assert ensure_synthavs(root, seed=1, **kwargs) == root
-    marker = osp.join(root, 'marker')
-    open(marker, 'w').close()
-    stamp_time = os.stat(osp.join(root, STAMP_FILE)).st_mtime_ns
-    ensure_synthavs(root, seed=1, **kwargs)
-    assert osp.exists(marker)  # not regenerated
-    assert os.stat(osp.join(root, STAMP_FILE)).st_mtime_ns == stamp_time
-    ensure_synthavs(root, seed=2, **kwargs)
-    assert not osp.exists(marker)  # other parameters: regenerated
-    with open(osp.join(root, STAMP_FILE)) as f:
-        assert '"seed": 2' in f.read()
-    # a removed layout is regenerated too
-    os.remove(osp.join(root, CSV_NAMES['ms3']))
-    ensure_synthavs(root, seed=2, **kwargs)
-    assert osp.isfile(osp.join(root, CSV_NAMES['ms3']))
-    # nothing is left beside the tree but its lock file
-    assert sorted(os.listdir(tmp_path)) == ['synthavs', 'synthavs.lock']
-    with pytest.raises(TypeError, match='overwrite'):
-        ensure_synthavs(root, overwrite=True)
-    with pytest.raises(TypeError, match='num_trains'):
-        ensure_synthavs(root, seed=2, num_trains=4)
-
-
-def test_generate_refuses_to_overwrite(tmp_path):
-    kwargs = dict(layouts=('s4', ), num_train=2, num_val=1, num_test=1)
-    generate_synthavs(str(tmp_path), **kwargs)
-    with pytest.raises(FileExistsError, match='Single-source'):
-        generate_synthavs(str(tmp_path), **kwargs)
-    generate_synthavs(str(tmp_path), overwrite=True, **kwargs)
-    with pytest.raises(KeyError, match='unknown SynthAVS layout'):
-        generate_synthavs(str(tmp_path / 'x'), layouts=('s5', ))
-    with pytest.raises(ValueError, match='num_categories'):
-        SynthAVSGenerator(num_categories=1)
-
-
-def test_make_synthavs_tool(tmp_path, capsys):
-    tool = runpy.run_path(
-        osp.join(repo_root(), 'tools', 'dataset_converters',
-                 'make_synthavs.py'))
-    out = str(tmp_path / 'out')
-    args = [
-        out, '--layouts', 'avss', '--num-train', '3', '--num-val', '2',
-        '--num-test', '2', '--image-size', '48', '--seed', '5'
-    ]
-    tool['main'](args)
-    text = capsys.readouterr().out
-    assert 'avss/train: 3 clips' in text
-    # the audio encoder is pretrained on a binary layout's audio only
-    assert 'audio encoder' not in text
-    assert not osp.exists(osp.join(out, 'pretrained'))
-    rows = _read_csv(out, 'avss')
-    assert len(rows) == 7
-    import cv2
-    img = cv2.imread(
-        osp.join(out, 'AVSS', rows[0]['label'], rows[0]['uid'], 'frames',
-                 '0.jpg'))
-    assert img.shape == (48, 48, 3)
-    tool['main'](args + ['--ensure'])  # up to date: no error, no rewrite
-    with pytest.raises(FileExistsError):
-        tool['main'](args)

@@ -1,4 +1,5 @@
 # Copyright (c) mmavs contributors. All rights reserved.
 from .avs_visualization_hook import AVSVisualizationHook
+from .backbone_freeze_hook import BackboneFreezeHook
 
-__all__ = ['AVSVisualizationHook']
+__all__ = ['AVSVisualizationHook', 'BackboneFreezeHook']

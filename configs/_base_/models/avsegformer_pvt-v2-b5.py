@@ -11,36 +11,13 @@
 # Code vs paper: the mixer is the official `F * sigmoid(...)`
 # (model.neck.mixer.residual=False); the paper's eq. (10) `F + F * omega` is
 # model.neck.mixer.residual=True.
-# Pretrained weights (local files, see tools/model_converters/):
-#   pretrain/pvt_v2_b5_timm.pth   avsbench2mmavs.py --pvt-imagenet \
-#                                     pvt_v2_b5.pth OUT
-#   pretrain/vggish_mmavs.pth     vggish2mmavs.py vggish-10086976.pth
-# A released AVSegFormer checkpoint: avsegformer2mmavs.py CKPT OUT, then
+# Pretrained weights: as tpavi_pvt-v2-b5.py (ImageNet PVT-v2-B5, VGGish). A
+# released AVSegFormer checkpoint: avsegformer2mmavs.py CKPT OUT, then
 # load_from=OUT.
-data_preprocessor = dict(
-    type='AVDataPreprocessor',
-    mean=[123.675, 116.28, 103.53],  # RGB, ImageNet (official Normalize)
-    std=[58.395, 57.12, 57.375],
-    size_divisor=32,
-    pad_val=0,
-    seg_pad_val=255)
+_base_ = './tpavi_pvt-v2-b5.py'  # preprocessor, PVT-v2-B5, frozen VGGish
 model = dict(
-    type='AVEncoderDecoder',
-    data_preprocessor=data_preprocessor,
-    backbone=dict(
-        type='TIMMBackbone',
-        model_name='pvt_v2_b5',
-        features_only=True,
-        pretrained=False,
-        drop_path_rate=0.1,  # official pvt_v2_b5()
-        init_cfg=dict(
-            type='Pretrained', checkpoint='pretrain/pvt_v2_b5_timm.pth')),
-    audio_backbone=dict(
-        type='VGGish',
-        frozen=True,
-        init_cfg=dict(
-            type='Pretrained', checkpoint='pretrain/vggish_mmavs.pth')),
     neck=dict(
+        _delete_=True,
         type='AVSegFormerNeck',
         in_channels=(64, 128, 320, 512),
         embed_dims=256,
@@ -59,6 +36,7 @@ model = dict(
             dropout=0.1),
         mixer=dict(num_heads=8, residual=False)),
     decode_head=dict(
+        _delete_=True,
         type='AVSegFormerHead',
         embed_dims=256,
         num_queries=300,
@@ -75,6 +53,4 @@ model = dict(
         align_corners=False,
         loss_decode=dict(
             type='SoftDiceLoss', smooth=0., exponent=2, eps=1e-3)),
-    av_losses=[dict(type='MixLoss', loss_weight=0.1)],
-    train_cfg=dict(),
-    test_cfg=dict(mode='whole'))
+    av_losses=[dict(type='MixLoss', loss_weight=0.1)])

@@ -16,7 +16,8 @@ from mmavs.utils import register_all_modules
 register_all_modules()
 
 CONFIGS = Path(repo_root()) / 'configs'
-TINY_S4 = 'configs/avsegformer/avsegformer_simpleconv_1xb4-300it_synthavs-s4-64x64.py'
+TINY_S4 = ('configs/avsegformer/avsegformer_simpleconv_1xb4-300it_'
+           'synthavs-s4-64x64.py')
 
 
 def _cfg(name):

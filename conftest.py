@@ -29,3 +29,19 @@ def synthavs_small(tmp_path_factory) -> str:
     root = str(tmp_path_factory.mktemp('synthavs_small'))
     generate_synthavs(root, overwrite=True, **SMALL_SYNTHAVS)
     return root
+
+
+@pytest.fixture(scope='session')
+def unseen_audio():
+    """The shared real recordings (``../shared/data/unseen_audio``).
+
+    Tests that use them skip, with the reason, when the folder is absent,
+    and fail instead when ``MMAVS_REQUIRE_SHARED_DATA=1`` (CI).
+    """
+    from mmavs.utils.paths import unseen_audio_files
+    try:
+        return unseen_audio_files()
+    except FileNotFoundError as err:
+        if os.environ.get('MMAVS_REQUIRE_SHARED_DATA') == '1':
+            raise
+        pytest.skip(f'shared recordings absent: {err}')

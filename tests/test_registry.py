@@ -1,5 +1,6 @@
 # Copyright (c) mmavs contributors. All rights reserved.
 import pytest
+from mmcv.transforms import LoadImageFromFile
 from mmengine.registry import init_default_scope
 
 from mmavs.registry import FUNCTIONS, METRICS, MODELS, TRANSFORMS
@@ -17,7 +18,8 @@ def test_mmavs_and_mmseg_parts_are_found_unprefixed():
     assert MODELS.get('MixVisionTransformer').__module__.startswith('mmseg.')
     assert MODELS.get('CrossEntropyLoss').__module__.startswith('mmseg.')
     assert TRANSFORMS.get('PackAVSInputs').__module__.startswith('mmavs.')
-    assert TRANSFORMS.get('LoadImageFromFile') is not None
+    # found in the root registry (mmcv), through mmseg's
+    assert TRANSFORMS.get('LoadImageFromFile') is LoadImageFromFile
     assert METRICS.get('IoUMetric').__module__.startswith('mmseg.')
     assert MODELS.build(dict(type='DiceLoss')).__class__.__name__ == 'DiceLoss'
 

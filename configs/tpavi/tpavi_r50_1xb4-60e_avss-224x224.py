@@ -4,7 +4,8 @@
 # LAVM with weight 0.5 on stages 0-3 averaged over valid frames
 # (reduction='mean'), mask = foreground of the predicted argmax).
 # The official model runs TPAVI on groups of 5 frames of each 10-frame clip
-# (it reshapes with a hard-coded 5): clip_len=5.
+# (it reshapes with a hard-coded 5): clip_len=5. Its TPAVI audio projection
+# has no bias (avss/model/TPAVI.py): align_bias=False.
 # Deviation: the official code multiplies features/audio of padding frames
 # by 0 inside the model; here padding frames are only excluded from losses
 # and metrics (the neck has no access to the `valid` flags).
@@ -15,7 +16,7 @@ _base_ = [
     '../_base_/schedules/schedule_adam_1e-4_30e.py',
 ]
 model = dict(
-    neck=dict(clip_len=5),
+    neck=dict(clip_len=5, align_bias=False),
     decode_head=dict(
         num_classes=71,
         out_channels=71,

@@ -7,6 +7,8 @@ Each shim is one module, documented at its top and unit-tested in
 * :mod:`.mmcv_ops` – pure-PyTorch ``mmcv.ops`` when compiled mmcv is absent;
 * :mod:`.checkpoint` – mmengine checkpoints under torch's ``weights_only``
   default, for the files the user names;
+* :mod:`.numpy_globals` – the numpy scalar/dtype globals a weights-only load
+  may allow (numpy scalars in published training checkpoints);
 * :mod:`.dist` – multi-process CPU training with gloo (no
   ``cuda.set_device``, no DDP ``device_ids``, BN instead of SyncBN).
 """

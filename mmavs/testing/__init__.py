@@ -21,9 +21,9 @@ __all__ += [
     'make_s4_fixture', 'make_ms3_fixture', 'make_avss_fixture',
     'make_vpo_fixture', 'tone'
 ]
-from .tools import data_root_options, run_tool, tool_env
+from .tools import data_root_options, run_tool, small_run_options, tool_env
 
-__all__ += ['data_root_options', 'run_tool', 'tool_env']
+__all__ += ['data_root_options', 'run_tool', 'small_run_options', 'tool_env']
 from .synthetic_inputs import audio_input_shape, synthetic_av_batch
 
 __all__ += ['audio_input_shape', 'synthetic_av_batch']

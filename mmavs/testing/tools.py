@@ -3,7 +3,7 @@
 import os
 import subprocess
 import sys
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence
 
 from mmavs.utils.paths import repo_root
 
@@ -59,3 +59,56 @@ def data_root_options(root: str, layout_dir: str = '') -> List[str]:
         f'{split}_dataloader.dataset.data_root={path}'
         for split in ('train', 'val', 'test')
     ]
+
+
+def small_run_options(root: str,
+                      max_iters: int = 4,
+                      val_interval: Optional[int] = None) -> List[str]:
+    """``--cfg-options`` values of a small, reproducible CPU training run.
+
+    All dataloaders read ``root`` in the main process with batch size 2;
+    ``max_iters`` iterations with a checkpoint every 2 and a log record
+    every iteration; seed 0.
+
+    Args:
+        root (str): Dataset root.
+        max_iters (int): Training iterations.
+        val_interval (int, optional): Validation interval. Defaults to
+            ``max_iters``.
+
+    Returns:
+        list[str]: ``key=value`` strings (without ``--cfg-options``).
+    """
+    opts = data_root_options(root)
+    for split in ('train', 'val', 'test'):
+        opts += [
+            f'{split}_dataloader.num_workers=0',
+            f'{split}_dataloader.persistent_workers=False',
+            f'{split}_dataloader.batch_size=2',
+        ]
+    return opts + [
+        f'train_cfg.max_iters={max_iters}',
+        f'train_cfg.val_interval={val_interval or max_iters}',
+        'default_hooks.checkpoint.interval=2',
+        'default_hooks.logger.interval=1',
+        'randomness.seed=0',
+    ]
+
+
+def load_tool_module(path: str):
+    """Import a tool script as a module (to call its functions / main).
+
+    Args:
+        path (str): Script path relative to the repo root, e.g.
+            ``'tools/model_converters/vggish2mmavs.py'``.
+
+    Returns:
+        module: The imported script.
+    """
+    import importlib.util
+    name = '_tool_' + os.path.splitext(os.path.basename(path))[0]
+    spec = importlib.util.spec_from_file_location(
+        name, os.path.join(repo_root(), path))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

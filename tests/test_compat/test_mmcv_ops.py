@@ -58,7 +58,14 @@ def test_sigmoid_focal_loss_matches_direct_formula():
     mean = sigmoid_focal_loss(logits, target, gamma, alpha, None, 'mean')
     torch.testing.assert_close(mean, direct.sum() / 6)
     mean.backward()
-    assert torch.isfinite(logits.grad).all()
+    # the gradient of mmcv's kernel (sigmoid_focal_loss_backward), written
+    # out: positive -a (1-p)^g (1 - p - g p log p), negative
+    # -(1-a) p^g (g (1-p) log(1-p) - p); 'mean' divides by N
+    p = p.detach()
+    grad = -(alpha * (1 - p)**gamma * (1 - p - gamma * p * torch.log(p)) *
+             onehot + (1 - alpha) * p**gamma *
+             (gamma * (1 - p) * torch.log(1 - p) - p) * (1 - onehot))
+    torch.testing.assert_close(logits.grad, grad / 6)
     weight = torch.tensor([1., 2., 3., 4.])
     weighted = sigmoid_focal_loss(logits, target, gamma, alpha, weight,
                                   'none')

@@ -1,22 +1,24 @@
 # Copyright (c) mmavs contributors. All rights reserved.
 """The audio front-end: loading, VGGish log-mel parity, windows."""
 import ast
+import hashlib
 import importlib.util
 import os.path as osp
 import pickle
 
 import numpy as np
 import pytest
+import resampy
 import soundfile as sf
 import torch
 
 import mmavs  # noqa: F401
 from mmavs.datasets.audio_utils import (
     AudioFileError, centre_crop_or_tile, clap_quantize, fill_to_length,
-    fit_length, load_audio, load_audio_feature, pan_to_stereo, resample,
+    fit_length, load_audio, load_audio_feature, pan_to_stereo,
     vggish_examples, vggish_log_mel, vggish_mel_matrix,
     waveform_to_vggish_examples, waveform_windows)
-from mmavs.testing import tone, unseen_audio_files, write_wav
+from mmavs.testing import repo_root, tone, write_wav
 
 
 # ---------------------------------------------------------------------------
@@ -65,19 +67,19 @@ def test_mel_matrix_matches_reference():
     assert not ours.flags.writeable
 
 
-def test_vggish_parity_on_real_recordings():
+def test_vggish_parity_on_real_recordings(unseen_audio):
     """Max |ours - reference| <= 1e-4 on all 15 shared recordings."""
-    files = unseen_audio_files()
-    assert len(files) == 15
+    assert len(unseen_audio) == 15
     matrix = _reference_mel_matrix()
-    for path in files:
+    for path in unseen_audio:
         # reference reading: int16 / 32768, mean over channels
         pcm, sr = sf.read(path, dtype='int16')
         ref_wave = (pcm / 32768.0).mean(axis=1)
         wave, sr2 = load_audio(path, mono=True)
         assert sr2 == sr
         np.testing.assert_array_equal(wave, ref_wave)
-        wave16k = resample(wave, sr, 16000, res_type='kaiser_best')
+        # reference resampling: resampy's default (kaiser_best) filter
+        wave16k = resampy.resample(ref_wave, sr, 16000)
         reference = _reference_examples(wave16k, matrix)
         # the full front-end (resampling inside) ...
         ours = waveform_to_vggish_examples(wave, sr, source=path)
@@ -89,6 +91,26 @@ def test_vggish_parity_on_real_recordings():
             np.abs(ours - reference).max(),
             np.abs(ours16k - reference).max())
         assert diff <= 1e-4, f'{osp.basename(path)}: max diff {diff}'
+
+
+def test_vggish_front_end_matches_torchvggish_golden(unseen_audio):
+    """Rows of the examples torchvggish computed for one recording
+    (tools/misc/make_vggish_golden.py), from the file through our whole
+    front-end (load_audio + waveform_to_vggish_examples)."""
+    golden = np.load(
+        osp.join(repo_root(), 'tests', 'golden',
+                 'vggish_golden_sheep_segment.npz'))
+    path = next(
+        p for p in unseen_audio if osp.basename(p) == str(golden['recording']))
+    with open(path, 'rb') as f:
+        assert hashlib.sha256(f.read()).hexdigest() == str(
+            golden['sha256']), f'{path} is not the recording of the golden'
+    wave, sr = load_audio(path, mono=True)
+    assert sr == 44100  # resampled to 16 kHz inside
+    ours = waveform_to_vggish_examples(wave, sr, source=path)
+    assert ours.shape == tuple(golden['full_shape']) == (5, 96, 64)
+    rows = ours[:, golden['frames']]
+    np.testing.assert_allclose(rows, golden['examples'], rtol=0, atol=1e-4)
 
 
 def test_load_audio_any_format_rate_and_channels(tmp_path):
@@ -130,7 +152,7 @@ def test_fit_length_repeat_zero_trim():
     np.testing.assert_array_equal(
         fit_length(arr, 5, 'zero')[:, 0], [0, 1, 2, 0, 0])
     np.testing.assert_array_equal(fit_length(arr, 2)[:, 0], [0, 1])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="pad_mode.*got 'edge'"):
         fit_length(arr, 4, 'edge')
 
 
@@ -141,7 +163,7 @@ def test_centre_crop_or_tile_and_pan():
         centre_crop_or_tile(np.arange(3.0), 7), [0, 1, 2, 0, 1, 2, 0])
     stereo = pan_to_stereo(np.ones(4), 0.25)
     np.testing.assert_allclose(stereo, [[0.75] * 4, [0.25] * 4])
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r'\[0, 1\], got 1\.5'):
         pan_to_stereo(np.ones(4), 1.5)
 
 
@@ -229,7 +251,7 @@ def test_load_audio_feature_pkl_npy_and_errors(tmp_path):
     with pytest.raises(AudioFileError, match='not found.*nope.npy'):
         load_audio_feature(str(tmp_path / 'nope.npy'))
     np.save(str(tmp_path / 'empty.npy'), np.zeros((0, 128)))
-    with pytest.raises(AudioFileError, match='empty'):
+    with pytest.raises(AudioFileError, match=r'empty\.npy is empty'):
         load_audio_feature(str(tmp_path / 'empty.npy'))
 
 

@@ -130,7 +130,7 @@ def test_flip_all_or_nothing():
             np.testing.assert_array_equal(out['gt_masks'][t], exp_m)
         assert out['flip_direction'] == ('horizontal' if out['flip'] else None)
     assert seen == {True, False}
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r'prob .*\[0, 1\], got 2\.0'):
         _build(type='ClipRandomFlip', prob=2.0)
 
 

@@ -13,8 +13,7 @@ from mmengine.registry import init_default_scope
 import mmavs  # noqa: F401
 from mmavs.registry import DATASETS
 from mmavs.testing import (make_avss_fixture, make_ms3_fixture,
-                           make_s4_fixture, make_vpo_fixture, repo_root,
-                           unseen_audio_files)
+                           make_s4_fixture, make_vpo_fixture, repo_root)
 
 CFG_DIR = osp.join(repo_root(), 'configs', '_base_', 'datasets')
 
@@ -82,7 +81,7 @@ def test_config_pipelines_on_fixture(tmp_path, name, layout, T, audio):
         assert samples[0].metainfo['frame_idx'] == 0
 
 
-def test_benchmark_data_script(tmp_path, capsys):
+def test_benchmark_data_script(tmp_path, capsys, unseen_audio):
     path = osp.join(repo_root(), 'tools', 'analysis_tools',
                     'benchmark_data.py')
     spec = importlib.util.spec_from_file_location('benchmark_data', path)
@@ -92,7 +91,7 @@ def test_benchmark_data_script(tmp_path, capsys):
     overrides = bench._make_fixture('s4', str(tmp_path), 2, 64)
     cfg.train_dataloader.dataset.update(overrides)
     bench.bench_pipeline(cfg, num_clips=3, workers=[0])
-    bench.bench_vggish(unseen_audio_files()[:1], repeats=1)
+    bench.bench_vggish(unseen_audio[:1], repeats=1)
     out = capsys.readouterr().out
     assert 'PackAVSInputs' in out
     rate = float(re.search(r'workers=0:\s+([\d.]+) clips/s', out).group(1))

@@ -15,8 +15,7 @@ from mmavs.datasets import (S4_CATEGORY_GROUPS, AVSBenchMS3Dataset,
 from mmavs.datasets.audio_utils import (load_audio, load_audio_feature,
                                         waveform_to_vggish_examples)
 from mmavs.datasets.transforms.negative_audio import official_robust_log_mel
-from mmavs.testing import (make_ms3_fixture, make_s4_fixture,
-                           unseen_audio_files)
+from mmavs.testing import make_ms3_fixture, make_s4_fixture
 
 
 def _pipeline(representation='vggish'):
@@ -227,9 +226,9 @@ def test_training_layout_and_empty_targets(s4_root):
         _wrapper(root, split='train', negative_ratio=1.0)
 
 
-def test_unseen_recordings(s4_root):
+def test_unseen_recordings(s4_root, unseen_audio):
     root, _ = s4_root
-    files = unseen_audio_files()
+    files = unseen_audio
     ds = _wrapper(root, conditions=['unseen'], seed=1)
     paper = {
         'fork_segment.wav', 'rooster_segment.wav', 'sheep_segment.wav',
@@ -293,7 +292,10 @@ def test_feature_representation(s4_root, tmp_path):
         conditions=['silence'],
         negative_files=dict(silence=str(tmp_path / 'silent.pkl')))
     np.testing.assert_array_equal(pre[1]['inputs']['audio'].numpy(), rng_feat)
-    with pytest.raises(ValueError, match='feature file'):
+    with pytest.raises(
+            ValueError,
+            match=r"negative_files\['silence'\] gives the "
+            r'feature file .*silent\.pkl'):
         _wrapper(
             root,
             conditions=['silence'],

@@ -1,6 +1,7 @@
 # Copyright (c) mmavs contributors. All rights reserved.
 """VPO (SS / MS, mono / stereo) read from fixture trees."""
 import os.path as osp
+import re
 
 import numpy as np
 import pytest
@@ -117,7 +118,8 @@ def test_vpo_ms_stereo_mix_and_flip(tmp_path):
     np.testing.assert_array_equal(flipped['audio'][0, 0], res['audio'][0, 1])
     np.testing.assert_array_equal(flipped['gt_masks'][0],
                                   res['gt_masks'][0][:, ::-1])
-    with pytest.raises(ValueError, match='stereo.*waveform'):
+    with pytest.raises(
+            ValueError, match=rf"clip {rec['img_id']}: .*stereo.*waveform"):
         _build(
             root,
             'train',
@@ -148,7 +150,10 @@ def test_vpo_msmi_single_instance_root(tmp_path):
         msmi_single_instance_root=ms_root)
     assert train[0]['frame_paths'][0].startswith(root)
     # without the VPO-MS root the single-instance image is not found
-    with pytest.raises(FileNotFoundError, match='frame 0'):
+    img_id = records[1]['img_id']
+    missing = re.escape(osp.join(root, 'data', f'{img_id:012d}.jpg'))
+    with pytest.raises(
+            FileNotFoundError, match=rf'clip {img_id}: frame 0 .*{missing}'):
         _build(root, 'test', subset='msmi', pipeline=LOAD[:1])[0]
 
 

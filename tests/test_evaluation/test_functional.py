@@ -202,5 +202,5 @@ def test_harmonic_global_paper_anchor():
     assert harmonic_global(1.0, [0.0]) == 1.0
     assert harmonic_global(0.0, [1.0]) == 0.0
     assert math.isclose(harmonic_global(0.5, [0.5, 0.5]), 0.5)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match='at least one negative'):
         harmonic_global(0.5, [])

@@ -17,15 +17,25 @@ CONDITIONS = ['positive', 'silence', 'noise', 'offscreen', 'unseen']
 def make_dataset(clips_per_condition=3, seed=0):
     """Clips interleaved over conditions; negatives share the positive
     clips' frames and masks (the visual object's mask), but the logits
-    differ."""
+    differ.
+
+    Args:
+        clips_per_condition (int | dict): Clips of every condition, or per
+            condition (conditions left out get none).
+        seed (int): Random seed.
+    """
+    if isinstance(clips_per_condition, int):
+        clips_per_condition = {c: clips_per_condition for c in CONDITIONS}
+    num_clips = max(clips_per_condition.values())
     g = torch.Generator().manual_seed(seed)
-    masks = (torch.rand(clips_per_condition, T, H, W, generator=g)
-             > 0.6).long()
+    masks = (torch.rand(num_clips, T, H, W, generator=g) > 0.6).long()
     samples = []
-    for v in range(clips_per_condition):
+    for v in range(num_clips):
         for k, cond in enumerate(CONDITIONS):
             scale = 4.0 if cond == 'positive' else 1.0
             logits = torch.randn(T, H, W, generator=g) * scale - k * 0.3
+            if v >= clips_per_condition.get(cond, 0):
+                continue
             for t in range(T):
                 samples.append(
                     dict(
@@ -64,39 +74,44 @@ def test_per_condition_equals_separate_runs(mode):
             sep[f'F@{mode}'], abs=1e-12)
 
 
-def test_fpr_and_global_metrics():
-    samples = make_dataset()
-    out = run(RobustAVSMetric(), samples)
+def _fpr(frame):
+    """Eq. 1: the fraction of pixels predicted foreground."""
+    logits = frame['seg_logits']['data']
+    return (torch.sigmoid(logits) > 0.5).double().mean().item()
+
+
+#: Unequal numbers of clips (frames) per condition.
+UNEQUAL = dict(positive=3, silence=1, noise=4, offscreen=2, unseen=3)
+
+
+@pytest.mark.parametrize('mode', ['frame', 'dataset'])
+def test_fpr_and_global_metrics(mode):
+    samples = make_dataset(UNEQUAL)
+    out = run(RobustAVSMetric(mode=mode), samples)
     fpr = {}
     for cond in CONDITIONS:
         frames = of_condition(samples, cond)
-        rates = [(torch.sigmoid(s['seg_logits']['data']) > 0.5).float().mean()
-                 for s in frames]
-        fpr[cond] = torch.stack(rates).double().mean().item()
-        assert out[f'{cond}/FPR@frame'] == pytest.approx(fpr[cond])
+        assert len(frames) == UNEQUAL[cond] * T
+        fpr[cond] = sum(_fpr(s) for s in frames) / len(frames)
+        assert out[f'{cond}/FPR@{mode}'] == pytest.approx(fpr[cond])
     negatives = ['silence', 'noise', 'offscreen']
-    assert out['G-mIoU@frame'] == pytest.approx(
-        harmonic_global(out['positive/mIoU@frame'],
-                        [out[f'{c}/mIoU@frame'] for c in negatives]))
-    assert out['G-F@frame'] == pytest.approx(
-        harmonic_global(out['positive/F@frame'],
-                        [out[f'{c}/F@frame'] for c in negatives]))
-    # equal frame counts per condition: pooled mean == mean of conditions
-    assert out['G-FPR@frame'] == pytest.approx(
-        sum(fpr[c] for c in negatives) / 3)
+    assert out[f'G-mIoU@{mode}'] == pytest.approx(
+        harmonic_global(out[f'positive/mIoU@{mode}'],
+                        [out[f'{c}/mIoU@{mode}'] for c in negatives]))
+    assert out[f'G-F@{mode}'] == pytest.approx(
+        harmonic_global(out[f'positive/F@{mode}'],
+                        [out[f'{c}/F@{mode}'] for c in negatives]))
+    # Eq. 4: G-FPR is the mean FPR over all negative samples (frames), not
+    # the mean of the per-condition FPRs; the two differ here
+    every = run(RobustAVSMetric(mode=mode, global_negatives=None), samples)
+    for conds, got in ((negatives, out), (negatives + ['unseen'], every)):
+        frames = [s for s in samples if s['audio_condition'] in conds]
+        pooled = sum(_fpr(s) for s in frames) / len(frames)
+        averaged = sum(fpr[c] for c in conds) / len(conds)
+        assert abs(pooled - averaged) > 0.01
+        assert got[f'G-FPR@{mode}'] == pytest.approx(pooled, abs=1e-12)
     # 'unseen' is reported but not part of the global metrics by default
-    assert 'unseen/mIoU@frame' in out
-    every = run(RobustAVSMetric(global_negatives=None), samples)
-    assert every['G-FPR@frame'] == pytest.approx(
-        sum(fpr[c] for c in negatives + ['unseen']) / 4)
-
-
-def test_paper_anchor_through_formula():
-    """Paper Table 2, AVSBench on Robust-S4: G-mIoU 35.03, G-F 21.48."""
-    g = harmonic_global(0.787, [0.766, 0.776, 0.782])
-    assert f'{100 * g:.3f}'.startswith('35.03')
-    assert abs(100 * harmonic_global(0.879, [0.871, 0.880, 0.882]) -
-               21.479) < 0.01
+    assert f'unseen/mIoU@{mode}' in out
 
 
 def test_table_and_missing_conditions():
@@ -133,7 +148,7 @@ def test_audio_condition_required():
     samples[1]['audio_condition'] = 'noise'
     with pytest.raises(ValueError, match='differs'):
         RobustAVSMetric().process(None, samples)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="'positive' cannot be both"):
         RobustAVSMetric(global_negatives=('positive', ))
 
 

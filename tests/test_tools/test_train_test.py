@@ -1,5 +1,6 @@
 # Copyright (c) mmavs contributors. All rights reserved.
-"""Integration: tools/train.py, tools/test.py, --resume, dist launchers."""
+"""Integration: tools/train.py, tools/test.py, dist launchers (--resume:
+test_resume.py)."""
 import glob
 import json
 import os.path as osp
@@ -8,7 +9,7 @@ import pickle
 import pytest
 import torch
 
-from mmavs.testing import data_root_options, run_tool
+from mmavs.testing import run_tool, small_run_options
 
 CONFIG = 'configs/film/film_simpleconv_1xb4-300it_synthavs-ms3-64x64.py'
 
@@ -16,21 +17,7 @@ pytestmark = pytest.mark.slow
 
 
 def _options(root, max_iters=4, extra=()):
-    opts = data_root_options(root)
-    for split in ('train', 'val', 'test'):
-        opts += [
-            f'{split}_dataloader.num_workers=0',
-            f'{split}_dataloader.persistent_workers=False',
-            f'{split}_dataloader.batch_size=2',
-        ]
-    opts += [
-        f'train_cfg.max_iters={max_iters}',
-        f'train_cfg.val_interval={max_iters}',
-        'default_hooks.checkpoint.interval=2',
-        'default_hooks.logger.interval=1',
-        'randomness.seed=0',
-    ]
-    return ['--cfg-options'] + opts + list(extra)
+    return ['--cfg-options'] + small_run_options(root, max_iters) + list(extra)
 
 
 @pytest.fixture(scope='module')
@@ -71,21 +58,6 @@ def test_test_tool_writes_metrics_predictions_and_overlays(
         assert clip['frames'][0]['pred_sem_seg']['data'].shape == (1, 32, 32)
     overlays = glob.glob(str(tmp_path / '*' / 'vis' / '*' / '*.png'))
     assert len(overlays) == 7 * 5
-
-
-def test_resume_continues_from_the_last_checkpoint(trained, tmp_path):
-    import shutil
-    root, work_dir = trained
-    resumed = str(tmp_path / 'resumed')
-    shutil.copytree(work_dir, resumed)
-    proc = run_tool(['tools/train.py', CONFIG, '--work-dir', resumed,
-                     '--resume'] + _options(root, max_iters=6))
-    log = proc.stdout + proc.stderr
-    assert 'resumed checkpoint from' in log.lower() or \
-        'Auto resumed from the latest checkpoint' in log
-    assert 'Iter(train) [5/6]' in log  # continues at iteration 5
-    assert 'Iter(train) [1/6]' not in log
-    assert osp.isfile(osp.join(resumed, 'iter_6.pth'))
 
 
 def test_two_process_training_and_evaluation_on_cpu(trained, tmp_path):

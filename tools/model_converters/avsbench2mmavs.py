@@ -21,6 +21,12 @@ official                               mmavs
 ``audio_backbone.*`` (VGGish, if any)  ``audio_backbone.*`` (PCA dropped)
 =====================================  =======================================
 
+S4 and MS3 checkpoints go to the S4/MS3 configs; AVSS ones to the AVSS
+configs, whose TPAVI audio projection has no bias (``align_bias=False``) as
+in the official AVSS code. ``official_parity.py`` (next to this file)
+measures a converted random-weight official model against the official
+code (``docs/en/model_zoo.md``).
+
 PVT-v2 names (official whai362/PVT ``pvt_v2.py``) -> timm ``pvt_v2_b5``
 (``features_only``): ``patch_embed1`` -> ``patch_embed``,
 ``patch_embed{k}`` -> ``stages_{k-1}.downsample``, ``block{k}.{j}`` ->

@@ -11,6 +11,7 @@ import importlib
 import importlib.util
 import os
 import os.path as osp
+import pickle
 import sys
 import types
 from typing import Dict, Optional
@@ -20,6 +21,7 @@ import torch.nn.functional as F
 from mmengine.model import BaseModule
 from torch import Tensor, nn
 
+from mmavs.compat.numpy_globals import numpy_safe_globals
 from mmavs.registry import MODELS
 
 _PKG = '_mmavs_laion_clap_module'
@@ -89,7 +91,12 @@ class HTSAT(BaseModule):
     ``init_cfg=dict(type='Pretrained', checkpoint=CLAP_CKPT)`` loads a
     local CLAP checkpoint (e.g. ``630k-audioset-best.pt``): keys are taken
     from ``audio_branch.*`` / ``audio_projection.*`` with an optional
-    ``module.`` / ``model.`` prefix; text tower keys are ignored.
+    ``module.`` / ``model.`` prefix; text tower keys are ignored. The public
+    checkpoints are laion-clap's training checkpoints (``epoch``, ``name``,
+    ``state_dict``, ``optimizer``) whose optimizer state holds numpy
+    scalars; they load with ``weights_only=True`` and an allow-list of the
+    numpy scalar/dtype globals only (:func:`numpy_safe_globals`), never by
+    full unpickling.
 
     Args:
         audio_cfg (dict, optional): CLAP audio config; HTSAT-tiny by
@@ -191,8 +198,15 @@ class HTSAT(BaseModule):
         if not osp.isfile(self.checkpoint):
             raise FileNotFoundError(
                 f'HTSAT: CLAP checkpoint {self.checkpoint} not found')
-        ckpt = torch.load(
-            self.checkpoint, map_location='cpu', weights_only=True)
+        try:
+            with torch.serialization.safe_globals(numpy_safe_globals()):
+                ckpt = torch.load(
+                    self.checkpoint, map_location='cpu', weights_only=True)
+        except pickle.UnpicklingError as e:
+            raise pickle.UnpicklingError(
+                f'HTSAT: {self.checkpoint} holds objects that are not '
+                'allowed in a weights-only load (tensors, containers and '
+                f'numpy scalars are): {e}') from e
         if isinstance(ckpt, dict) and 'state_dict' in ckpt:
             ckpt = ckpt['state_dict']
         self.load_clap_state_dict(ckpt)

@@ -45,6 +45,9 @@ class TPAVINeck(BaseModule):
             its 10-frame clips into groups of 5 (``clip_len=5``).
         in_index (Sequence[int], optional): Backbone outputs to use (all by
             default); ``in_channels`` lists the selected ones.
+        align_bias (bool): Bias of the TPAVI audio projection
+            (``TPAVIBlock.align_channel``): True in the official S4/MS3
+            code, False in its AVSS code. Defaults to True.
         init_cfg (dict, optional): Initialization config.
     """
 
@@ -58,6 +61,7 @@ class TPAVINeck(BaseModule):
                  tpavi_vv: bool = False,
                  clip_len: Optional[int] = None,
                  in_index: Optional[Sequence[int]] = None,
+                 align_bias: bool = True,
                  init_cfg=None) -> None:
         super().__init__(init_cfg=init_cfg)
         self.in_channels = list(in_channels)
@@ -84,7 +88,8 @@ class TPAVINeck(BaseModule):
         self.aspp = nn.ModuleList(
             [DilatedSumASPP(c, channels, dilations) for c in self.in_channels])
         self.tpavi = nn.ModuleDict({
-            str(s): TPAVIBlock(channels, audio_channels)
+            str(s): TPAVIBlock(
+                channels, audio_channels, align_bias=align_bias)
             for s in self.tpavi_stages
         })
 

@@ -42,16 +42,21 @@ class TPAVIBlock(nn.Module):
         audio_channels (int): Audio embedding size D. Defaults to 128.
         inter_channels (int, optional): Channels inside the block.
             Defaults to ``in_channels // 2``.
+        align_bias (bool): Bias of the audio projection ``align_channel``.
+            True in the official S4/MS3 code, False in its AVSS code.
+            Defaults to True.
     """
 
     def __init__(self,
                  in_channels: int,
                  audio_channels: int = 128,
-                 inter_channels: Optional[int] = None) -> None:
+                 inter_channels: Optional[int] = None,
+                 align_bias: bool = True) -> None:
         super().__init__()
         self.in_channels = in_channels
         self.inter_channels = inter_channels or max(in_channels // 2, 1)
-        self.align_channel = nn.Linear(audio_channels, in_channels)
+        self.align_channel = nn.Linear(
+            audio_channels, in_channels, bias=align_bias)
         self.norm_layer = nn.LayerNorm(in_channels)
         self.g = nn.Conv3d(in_channels, self.inter_channels, 1)
         self.theta = nn.Conv3d(in_channels, self.inter_channels, 1)

@@ -34,10 +34,15 @@ def _feats(n=2, size=32):
 
 
 def _official_decoder(head, feats):
-    """The official path4..path1 + output_conv order, written out."""
+    """The official path4..path1 + output_conv order, written out.
+
+    The official unit's in-place ReLU rectifies its input before the skip
+    connection adds it: relu(x) + conv2(relu(conv1(relu(x)))).
+    """
 
     def rcu(unit, x):
-        return unit.conv2(F.relu(unit.conv1(F.relu(x)))) + x
+        x = F.relu(x)
+        return unit.conv2(F.relu(unit.conv1(x))) + x
 
     def ffb(block, x, skip=None):
         if skip is not None:

@@ -1,6 +1,7 @@
 # Copyright (c) mmavs contributors. All rights reserved.
 import pytest
 import torch
+import torch.nn.functional as F
 from mmengine.registry import init_default_scope
 from mmengine.structures import PixelData
 from mmseg.structures import SegDataSample
@@ -76,6 +77,13 @@ def test_dirichlet_variance_matches_formula_and_torch():
     torch.testing.assert_close(dirichlet_variance(alpha), ref)
     # a hand value: alpha = (1, 2, 3): delta_0 = 1 * 5 / (36 * 7)
     assert dirichlet_variance(alpha)[0, 0].item() == pytest.approx(5 / 252)
+    # two classes (a Beta): a b / ((a + b)^2 (a + b + 1)) for both classes
+    beta = torch.tensor([[1.0, 2.0], [0.5, 4.0], [3.0, 3.0]])
+    var = dirichlet_variance(beta)
+    torch.testing.assert_close(var,
+                               torch.distributions.Dirichlet(beta).variance)
+    assert var[0, 0].item() == pytest.approx(2 / 36)
+    assert torch.equal(var[:, 0], var[:, 1])
 
 
 def test_minmax_per_frame():
@@ -87,20 +95,30 @@ def test_minmax_per_frame():
     assert torch.equal(y[1], torch.zeros(2, 2, 2))
 
 
+def _direct_semantic_final(m, u, eps=1e-6):
+    """Eqs. 10-11 written out: alpha = softplus(u) + 1, the Dirichlet
+    variance per class, min-max scaled per frame, Y = softmax(m) / (delta +
+    eps), returned as log(Y / sum Y)."""
+    alpha = torch.nn.functional.softplus(u) + 1
+    s = alpha.sum(1, keepdim=True)
+    delta = alpha * (s - alpha) / (s**2 * (s + 1))
+    lo = delta.amin(dim=(1, 2, 3), keepdim=True)
+    hi = delta.amax(dim=(1, 2, 3), keepdim=True)
+    y = m.softmax(1) / ((delta - lo) / (hi - lo) + eps)
+    return (y / y.sum(1, keepdim=True)).log()
+
+
 def test_semantic_final_logits_match_direct_formula():
     head = _head(out_channels=4)
     g = torch.Generator().manual_seed(1)
     m = torch.randn(2, 4, 3, 3, generator=g)
     u = torch.randn(2, 4, 3, 3, generator=g)
     out = head.final_logits(m, u)
-    alpha = torch.nn.functional.softplus(u) + 1
-    s = alpha.sum(1, keepdim=True)
-    delta = alpha * (s - alpha) / (s**2 * (s + 1))
-    lo = delta.amin(dim=(1, 2, 3), keepdim=True)
-    hi = delta.amax(dim=(1, 2, 3), keepdim=True)
-    y = m.softmax(1) / ((delta - lo) / (hi - lo) + 1e-6)
-    torch.testing.assert_close(out.exp(), y / y.sum(1, keepdim=True))
-    assert torch.equal(out.argmax(1), y.argmax(1))
+    ref = _direct_semantic_final(m, u)
+    torch.testing.assert_close(out, ref)
+    assert torch.equal(out.argmax(1), ref.argmax(1))
+    # the uncertainty changes the decision somewhere (it is not a no-op)
+    assert not torch.equal(out.argmax(1), m.argmax(1))
 
 
 def test_binary_output_is_normalised_foreground_logit():
@@ -110,41 +128,65 @@ def test_binary_output_is_normalised_foreground_logit():
     u = torch.randn(2, 2, 3, 3, generator=g)
     out = head.final_logits(m, u)
     assert out.shape == m.shape
+    # written out: alpha = softplus(u) + 1; a Beta's variance is the same
+    # for background and foreground, min-max scaled per frame
+    alpha = torch.nn.functional.softplus(u) + 1
+    a, b = alpha[:, 0:1], alpha[:, 1:2]
+    var = a * b / ((a + b)**2 * (a + b + 1))
+    lo = var.amin(dim=(1, 2, 3), keepdim=True)
+    hi = var.amax(dim=(1, 2, 3), keepdim=True)
+    delta = (var - lo) / (hi - lo)
     p = torch.sigmoid(m)
-    delta = minmax_per_frame(dirichlet_variance(head.alpha(u)))
-    y_fg = p / (delta[:, 1:2] + 1e-6)
-    y_bg = (1 - p) / (delta[:, 0:1] + 1e-6)
+    y_fg = p / (delta + 1e-6)
+    y_bg = (1 - p) / (delta + 1e-6)
     torch.testing.assert_close(torch.sigmoid(out), y_fg / (y_fg + y_bg))
-    # a two-class Dirichlet has class-symmetric variance: decision unchanged
-    torch.testing.assert_close(torch.sigmoid(out), p)
+    # so the decision is unchanged: the output logit is m
+    torch.testing.assert_close(out, m)
 
 
-def test_loss_predict_and_ignored_frames():
+def _gt(samples):
+    return torch.cat([s.gt_sem_seg.data for s in samples])
+
+
+def test_losses_match_direct_formulas_on_labelled_frames():
     head = _head(out_channels=1)
     feats = _feats()
     samples = _samples(2 * T, ignore_frames=(1, 2, 4, 5))
     losses = head.loss(feats, samples, {})
-    assert {'loss_ce', 'loss_dice', 'loss_iou',
-            'loss_evidential'} <= set(losses)
+    assert set(losses) == {
+        'loss_ce', 'loss_dice', 'loss_iou', 'loss_evidential', 'acc_seg'
+    }
+    with torch.no_grad():  # the same training-mode forward, recomputed
+        m, u = head.decode(feats, T)
+    label = _gt(samples)
+    valid = label != 255
+    assert valid.any(dim=(1, 2)).tolist() == [True, False, False] * 2
+    logits = F.interpolate(m, size=(32, 32), mode='bilinear')[:, 0]
+    target = label.clamp(max=1).float()
+    bce = F.binary_cross_entropy_with_logits(logits[valid], target[valid])
+    torch.testing.assert_close(losses['loss_ce'], bce)
+    # Dice and IoU: per labelled frame over its labelled pixels, then mean
+    p = torch.sigmoid(logits) * valid
+    t = target * valid
+    inter, psum, tsum = [x.sum((1, 2))[[0, 3]] for x in (p * t, p, t)]
+    dice = 1 - (2 * inter + 1) / (psum + tsum + 1)
+    iou = 1 - (inter + 1) / (psum + tsum - inter + 1)
+    torch.testing.assert_close(losses['loss_dice'], dice.mean())
+    torch.testing.assert_close(losses['loss_iou'], iou.mean())
+    # evidential (first update: no KL yet): psi(S) - psi(alpha_y), with
+    # alpha = softplus(u) + 1 resized to the label, over labelled pixels
+    alpha = F.softplus(F.interpolate(u, size=(32, 32), mode='bilinear')) + 1
+    alpha = alpha.permute(0, 2, 3, 1)[valid]
+    y = label[valid]
+    ece = torch.digamma(alpha.sum(1)) - torch.digamma(
+        alpha.gather(1, y[:, None])[:, 0])
+    torch.testing.assert_close(losses['loss_evidential'], ece.mean())
     total = sum(v for k, v in losses.items() if k.startswith('loss'))
-    assert torch.isfinite(total)
     total.backward()
     assert head.uncertainty_head[1].weight.grad.abs().sum() > 0
     assert head.temporal_attn.in_proj_weight.grad.abs().sum() > 0
     pred = head.predict(feats, [s.metainfo for s in samples], {})
     assert pred.shape == (2 * T, 1, 32, 32)
-    # losses do not depend on the predictions of ignored frames: only the
-    # labelled frames' targets matter
-    samples2 = _samples(2 * T, ignore_frames=(1, 2, 4, 5))
-    for i in (1, 2, 4, 5):
-        samples2[i].gt_sem_seg = PixelData(
-            data=torch.full((1, 32, 32), 255, dtype=torch.long))
-    head.eval()
-    with torch.no_grad():
-        a = head.loss(feats, _samples(2 * T, ignore_frames=(1, 2, 4, 5)), {})
-        b = head.loss(feats, samples2, {})
-    for k in ('loss_ce', 'loss_dice', 'loss_iou', 'loss_evidential'):
-        torch.testing.assert_close(a[k], b[k])
 
 
 def test_temporal_attention_mixes_frames_of_a_clip_only():
@@ -181,6 +223,18 @@ def test_without_uncertainty_and_errors():
         head.forward(feats, 4)
     with pytest.raises(ValueError, match='seg_loss_on'):
         _head(seg_loss_on='both')
-    final = _head(out_channels=3, seg_loss_on='final')
-    assert torch.isfinite(
-        final.loss(feats, _samples(2 * T, num_classes=3), {})['loss_ce'])
+
+
+def test_seg_loss_on_final_output():
+    head = _head(out_channels=3, seg_loss_on='final')
+    feats = _feats()
+    samples = _samples(2 * T, num_classes=3)
+    loss = head.loss(feats, samples, {})['loss_ce']
+    with torch.no_grad():
+        m, u = head.decode(feats, T)
+    final = F.interpolate(
+        _direct_semantic_final(m, u), size=(32, 32), mode='bilinear')
+    torch.testing.assert_close(loss, F.cross_entropy(final, _gt(samples)))
+    on_mask = F.cross_entropy(
+        F.interpolate(m, size=(32, 32), mode='bilinear'), _gt(samples))
+    assert abs(loss.item() - on_mask.item()) > 1e-3

@@ -27,14 +27,27 @@ def _inputs(n=4, c=6, logits_ch=1, seed=0, valid=None):
     return logits, v, a, extras, samples
 
 
-def _official_ms3(pred_masks, a_fea_list, v_map_list, stages):
-    """avs_ms3/loss.py A_MaskedV_SimmLoss (kl_flag, no norm, no threshold)."""
+def _official_ms3(pred_masks,
+                  a_fea_list,
+                  v_map_list,
+                  stages,
+                  threshold=False,
+                  norm_fea=False):
+    """avs_ms3/loss.py A_MaskedV_SimmLoss (kl_flag, avg pooling)."""
     total = 0
     for stage in stages:
         a_fea, v_map = a_fea_list[stage], v_map_list[stage]
         m = torch.nn.AdaptiveAvgPool2d(v_map.shape[-2:])(pred_masks)
         m = torch.sigmoid(m)
-        masked_v_fea = (v_map * m).mean(-1).mean(-1)
+        if threshold:
+            m = (m > 0.5).float()
+            num = m.sum(-1).sum(-1)
+            masked_v_fea = (v_map * m).sum(-1).sum(-1) / (num + 1e-6)
+        else:
+            masked_v_fea = (v_map * m).mean(-1).mean(-1)
+        if norm_fea:
+            a_fea = F.normalize(a_fea, dim=-1)
+            masked_v_fea = F.normalize(masked_v_fea, dim=-1)
         total += F.kl_div(
             masked_v_fea.softmax(dim=-1).log(),
             a_fea.softmax(dim=-1),
@@ -65,19 +78,52 @@ def test_semantic_mean_over_valid_frames():
     torch.testing.assert_close(loss, (kl * w).sum() / w.sum())
 
 
-def test_gradient_reaches_logits_and_features_and_gt_option():
-    logits, v, a, extras, samples = _inputs()
-    for s in samples:
-        s.train_seg_logits.requires_grad_(True)
+def _with_grad(logits, v, a, samples):
+    logits = logits.clone().requires_grad_(True)
+    for i, s in enumerate(samples):
+        s.train_seg_logits = logits[i]
     for t in v + a:
         t.requires_grad_(True)
-    AVMKLLoss(stages=(0, 1))(extras, None, samples)['loss_avm'].backward()
-    assert samples[0].train_seg_logits.grad is not None
-    assert v[0].grad is not None and a[1].grad is not None
-    gt_loss = AVMKLLoss(
-        stages=(0, ), mask_source='gt', norm_feat=True,
+    return logits
+
+
+def test_gradients_equal_the_official_loss_gradients():
+    logits, v, a, extras, samples = _inputs()
+    logits = _with_grad(logits, v, a, samples)
+    leaves = [logits, v[0], v[1], a[0], a[1]]
+    for threshold, norm in ((False, False), (True, False), (False, True)):
+        loss = AVMKLLoss(
+            stages=(0, 1), threshold=threshold,
+            norm_feat=norm)(extras, None, samples)['loss_avm']
+        ref = 0.5 * _official_ms3(
+            logits, a, v, (0, 1), threshold=threshold, norm_fea=norm)
+        torch.testing.assert_close(loss, ref)
+        got = torch.autograd.grad(loss, leaves, allow_unused=True)
+        want = torch.autograd.grad(ref, leaves, allow_unused=True)
+        for g, w in zip(got, want):
+            if w is None:  # thresholded masks pass no gradient to logits
+                assert g is None or not g.any()
+            else:
+                torch.testing.assert_close(g, w)
+                assert w.abs().sum() > 0
+
+
+@pytest.mark.parametrize('norm', [False, True])
+def test_ground_truth_mask_option_matches_direct_formula(norm):
+    _, v, a, extras, samples = _inputs()
+    loss = AVMKLLoss(
+        stages=(0, ), mask_source='gt', norm_feat=norm,
         threshold=True)(extras, None, samples)['loss_avm']
-    assert torch.isfinite(gt_loss) and gt_loss > 0
+    gt = torch.stack([s.gt_sem_seg.data for s in samples])
+    fg = ((gt != 0) & (gt != 255)).float()
+    m = (F.adaptive_avg_pool2d(fg, v[0].shape[-2:]) > 0.5).float()
+    assert 0 < m.mean() < 1
+    f = (v[0] * m).sum((-2, -1)) / (m.sum((-2, -1)) + 1e-6)
+    a0 = a[0]
+    if norm:
+        f, a0 = F.normalize(f, dim=-1), F.normalize(a0, dim=-1)
+    kl = (a0.softmax(-1) * (a0.log_softmax(-1) - f.log_softmax(-1))).sum()
+    torch.testing.assert_close(loss, 0.5 * kl)
 
 
 def test_large_audio_features_give_finite_gradients():

@@ -140,3 +140,23 @@ def test_neck_in_index_and_errors():
             clip_len=2)([torch.randn(3, 8, 4, 4)], torch.randn(3, 6), 3)
     with pytest.raises(ValueError, match='out of range'):
         TPAVINeck(in_channels=(8, ), tpavi_stages=(1, ))
+
+
+def test_tpavi_neck_audio_projection_without_bias():
+    """The official AVSS TPAVI has ``Linear(128, C, bias=False)``."""
+    neck = TPAVINeck(
+        in_channels=(4, 8),
+        channels=8,
+        audio_channels=6,
+        tpavi_stages=(0, 1),
+        align_bias=False)
+    assert [k for k in neck.state_dict() if 'align_channel' in k] == [
+        'tpavi.0.align_channel.weight', 'tpavi.1.align_channel.weight'
+    ]
+    block = neck.tpavi['0'].eval()
+    torch.nn.init.normal_(block.W_z[1].weight)
+    x, audio = torch.randn(1, 8, 2, 3, 3), torch.randn(1, 2, 6)
+    z, a = block(x, audio)
+    torch.testing.assert_close(a, audio @ block.align_channel.weight.T)
+    torch.testing.assert_close(z, _official_tpavi(block, x, audio)[0],
+                               rtol=1e-4, atol=1e-5)

@@ -30,11 +30,3 @@ __all__ += ['audio_input_shape', 'synthetic_av_batch']
 from .distributed_metric import evaluate_metrics_distributed, sampler_indices
 
 __all__ += ['evaluate_metrics_distributed', 'sampler_indices']
-from .deterministic_weights import (deterministic_state_dict,
-                                    deterministic_tensor, format_key_list,
-                                    read_key_list)
-
-__all__ += [
-    'deterministic_state_dict', 'deterministic_tensor', 'format_key_list',
-    'read_key_list'
-]

@@ -90,20 +90,44 @@ def _expected_avsbench_key(key):
     raise AssertionError(f'test table lacks official key {key}')
 
 
-def _mmavs_shapes(config):
-    """Key -> shape of the mmavs model of ``config`` (no audio backbone)."""
+def _mmavs_shapes(config, folder='tpavi', with_audio=False):
+    """Key -> shape of the mmavs model of ``configs/{folder}/{config}``
+    (without the audio backbone unless ``with_audio``)."""
     from mmengine.config import Config
 
     from mmavs.registry import MODELS
     from mmavs.utils import register_all_modules
     register_all_modules()
-    cfg = Config.fromfile(osp.join(repo_root(), 'configs', 'tpavi', config))
+    cfg = Config.fromfile(osp.join(repo_root(), 'configs', folder, config))
     with torch.device('meta'):  # shapes only, no weight initialisation
         model_sd = MODELS.build(cfg.model).state_dict()
     return {
         k: tuple(v.shape)
-        for k, v in model_sd.items() if not k.startswith('audio_backbone.')
+        for k, v in model_sd.items()
+        if with_audio or not k.startswith('audio_backbone.')
     }
+
+
+def _assert_every_tensor_in_place(convert, specs, expected_key, shapes):
+    """``convert`` a DataParallel state dict (``module.`` prefix) whose
+    tensors hold distinct values: each lands at ``expected_key(key)`` (None:
+    dropped), and the result has exactly the keys and shapes ``shapes``."""
+    official = distinct_state_dict(specs, prefix='module.')
+    converted = convert(official)
+    expected = {}
+    for key, _, _ in specs:
+        new = expected_key(key)
+        if new is not None:
+            assert new not in expected, f'{key} and {expected[new]} -> {new}'
+            expected[new] = key
+    assert set(converted) == set(expected)
+    for new, key in expected.items():
+        assert torch.equal(converted[new], official['module.' + key]), \
+            f'{new} should hold official {key}'
+    # and that is exactly what the mmavs model of the config holds
+    assert set(converted) == set(shapes)
+    for k, v in converted.items():
+        assert tuple(v.shape) == shapes[k], k
 
 
 @pytest.mark.parametrize('task,backbone,config', [
@@ -117,24 +141,9 @@ def test_avsbench2mmavs_puts_every_tensor_in_place(task, backbone, config):
     tool = _load_tool('avsbench2mmavs')
     specs = read_key_list(
         osp.join(DATA, f'avsbench_{task}_{backbone}.keys.txt'))
-    # a DataParallel state dict ('module.' prefix) is accepted
-    official = distinct_state_dict(specs, prefix='module.')
-    converted = tool.convert_avsbench(official)
-    expected = {}
-    for key, _, _ in specs:
-        new = _expected_avsbench_key(key)
-        if new is not None:
-            assert new not in expected, f'{key} and {expected[new]} -> {new}'
-            expected[new] = key
-    assert set(converted) == set(expected)
-    for new, key in expected.items():
-        assert torch.equal(converted[new], official['module.' + key]), \
-            f'{new} should hold official {key}'
-    # and that is exactly what the mmavs model of the config holds
-    shapes = _mmavs_shapes(config)
-    assert set(converted) == set(shapes)
-    for k, v in converted.items():
-        assert tuple(v.shape) == shapes[k], k
+    _assert_every_tensor_in_place(tool.convert_avsbench, specs,
+                                  _expected_avsbench_key,
+                                  _mmavs_shapes(config))
     with pytest.raises(KeyError, match='no mmavs counterpart'):
         tool.convert_avsbench({'classifier.weight': torch.zeros(1)})
 
@@ -289,38 +298,13 @@ def _expected_avsegformer_key(key):
     ('avss', 'pvt-v2-b5', 'avsegformer_pvt-v2-b5_1xb4-30e_avss-224x224.py'),
 ])
 def test_avsegformer2mmavs_puts_every_tensor_in_place(task, backbone, config):
-    from mmengine.config import Config
-
-    from mmavs.registry import MODELS
-    from mmavs.utils import register_all_modules
-    register_all_modules()
     tool = _load_tool('avsegformer2mmavs')
     specs = read_key_list(
         osp.join(DATA, f'avsegformer_{task}_{backbone}.keys.txt'))
-    official = distinct_state_dict(specs, prefix='module.')
-    converted = tool.convert_avsegformer(official)
-    expected = {}
-    for key, _, _ in specs:
-        new = _expected_avsegformer_key(key)
-        if new is not None:
-            assert new not in expected, f'{key} and {expected[new]} -> {new}'
-            expected[new] = key
-    assert set(converted) == set(expected)
-    for new, key in expected.items():
-        assert torch.equal(converted[new], official['module.' + key]), \
-            f'{new} should hold official {key}'
-    # and that is exactly what the mmavs model of the config holds, VGGish
-    # included
-    cfg = Config.fromfile(
-        osp.join(repo_root(), 'configs', 'avsegformer', config))
-    with torch.device('meta'):
-        shapes = {
-            k: tuple(v.shape)
-            for k, v in MODELS.build(cfg.model).state_dict().items()
-        }
-    assert set(converted) == set(shapes)
-    for k, v in converted.items():
-        assert tuple(v.shape) == shapes[k], k
+    # the official checkpoints hold the VGGish weights too
+    _assert_every_tensor_in_place(
+        tool.convert_avsegformer, specs, _expected_avsegformer_key,
+        _mmavs_shapes(config, 'avsegformer', with_audio=True))
 
 
 def test_avsegformer2mmavs_robust_key_cli_and_errors(tmp_path, monkeypatch):

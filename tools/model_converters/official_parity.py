@@ -569,33 +569,34 @@ def check_htsat(args) -> None:
               f'<= {emb.abs().max().item():.3g})')
 
 
+def add_segmentor_parser(sub, name: str, help: str, repo: str, tasks: dict,
+                         backbones: dict) -> None:
+    """A sub-command for official segmentors: checkout, tasks, backbones,
+    frame size."""
+    p = sub.add_parser(name, help=help)
+    p.add_argument('checkout', help=f'a checkout of {repo}')
+    p.add_argument('--tasks', nargs='+', default=['s4'], choices=list(tasks))
+    p.add_argument(
+        '--backbones',
+        nargs='+',
+        default=list(backbones),
+        choices=list(backbones))
+    p.add_argument('--size', type=int, default=224, help='frame size')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description='Compare converted checkpoints with the official code')
     sub = parser.add_subparsers(dest='which', required=True)
-    p = sub.add_parser('avsbench', help='official AVSBench TPAVI models')
-    p.add_argument('checkout', help='a checkout of OpenNLPLab/AVSBench')
-    p.add_argument(
-        '--tasks', nargs='+', default=['s4'], choices=list(AVSBENCH_TASKS))
-    p.add_argument(
-        '--backbones',
-        nargs='+',
-        default=list(AVSBENCH_BACKBONES),
-        choices=list(AVSBENCH_BACKBONES))
-    p.add_argument('--size', type=int, default=224, help='frame size')
+    add_segmentor_parser(sub, 'avsbench', 'official AVSBench TPAVI models',
+                         'OpenNLPLab/AVSBench', AVSBENCH_TASKS,
+                         AVSBENCH_BACKBONES)
     p = sub.add_parser('vggish', help='torchvggish VGGish')
     p.add_argument('checkout', help='a checkout of harritaylor/torchvggish')
     sub.add_parser('htsat', help="laion-clap's CLAP audio branch")
-    p = sub.add_parser('avsegformer', help='official AVSegFormer models')
-    p.add_argument('checkout', help='a checkout of vvvb-github/AVSegFormer')
-    p.add_argument(
-        '--tasks', nargs='+', default=['s4'], choices=list(AVSEGFORMER_TASKS))
-    p.add_argument(
-        '--backbones',
-        nargs='+',
-        default=list(AVSEGFORMER_BACKBONES),
-        choices=list(AVSEGFORMER_BACKBONES))
-    p.add_argument('--size', type=int, default=224, help='frame size')
+    add_segmentor_parser(sub, 'avsegformer', 'official AVSegFormer models',
+                         'vvvb-github/AVSegFormer', AVSEGFORMER_TASKS,
+                         AVSEGFORMER_BACKBONES)
     for p in sub.choices.values():
         p.add_argument('--key-dir', help='write the official key lists here')
         p.add_argument(

@@ -4,9 +4,10 @@ from .avm_kl_loss import AVMKLLoss
 from .evidential_loss import EvidentialLoss
 from .infonce_loss import InfoNCEGroupLoss
 from .iou_loss import IoULoss
+from .mix_loss import MixLoss
 from .soft_dice_loss import SoftDiceLoss
 
 __all__ = [
     'AVMKLLoss', 'AVSimilarityLoss', 'EvidentialLoss', 'InfoNCEGroupLoss',
-    'IoULoss', 'SoftDiceLoss'
+    'IoULoss', 'MixLoss', 'SoftDiceLoss'
 ]

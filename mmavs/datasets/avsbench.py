@@ -5,19 +5,7 @@ from typing import Dict, List, Optional
 
 from mmavs.registry import DATASETS
 from .base_av_dataset import BaseAVDataset
-
-#: The 23 sounding-object categories of S4 (sorted, as in the release).
-S4_CATEGORIES = ('ambulance_siren', 'baby_laughter', 'cap_gun_shooting',
-                 'cat_meowing', 'chainsawing_trees', 'coyote_howling',
-                 'dog_barking', 'driving_buses', 'female_singing',
-                 'helicopter', 'horse_clip-clop', 'lawn_mowing',
-                 'lions_roaring', 'male_speech', 'mynah_bird_singing',
-                 'playing_acoustic_guitar', 'playing_glockenspiel',
-                 'playing_piano', 'playing_tabla', 'playing_ukulele',
-                 'playing_violin', 'race_car', 'typing_on_computer_keyboard')
-
-_BINARY_META = dict(
-    classes=('background', 'sounding'), palette=[[0, 0, 0], [255, 255, 255]])
+from .metainfo import S4_CATEGORIES, binary_metainfo
 
 
 def _join(prefix: Optional[str], *parts: str) -> Optional[str]:
@@ -58,7 +46,7 @@ class AVSBenchS4Dataset(BaseAVDataset):
         **kwargs: See :class:`BaseAVDataset`.
     """
 
-    METAINFO = dict(_BINARY_META, categories=S4_CATEGORIES)
+    METAINFO = binary_metainfo(categories=S4_CATEGORIES)
     NUM_FRAMES = 5
 
     def __init__(self,
@@ -160,7 +148,7 @@ class AVSBenchMS3Dataset(AVSBenchS4Dataset):
         **kwargs: See :class:`AVSBenchS4Dataset`.
     """
 
-    METAINFO = dict(_BINARY_META)
+    METAINFO = binary_metainfo()
 
     def __init__(self,
                  ann_file: str = 'Multi-sources/ms3_meta_data.csv',

@@ -240,7 +240,7 @@ def write_avss_clip(data_root: str,
         semantic (bool): Also write the index maps to ``labels_semantic``.
         num_classes (int): Palette size. Defaults to 71.
     """
-    from mmavs.datasets.avss import avss_palette
+    from mmavs.datasets.metainfo import avss_palette
     palette = avss_palette(num_classes)
     clip_dir = osp.join(data_root, label, uid)
     for i, frame in enumerate(frames):

@@ -23,8 +23,8 @@ from scipy import stats
 
 import mmavs  # noqa: F401
 from mmavs.datasets import RobustAVSDataset
-from mmavs.datasets.audio_utils import (AudioFileError,
-                                        waveform_to_vggish_examples)
+from mmavs.datasets.audio_features import waveform_to_vggish_examples
+from mmavs.datasets.audio_io import AudioFileError
 from mmavs.testing import make_s4_fixture, write_wav
 
 OFFICIAL_RATE = 44100
@@ -81,9 +81,14 @@ def test_default_noise_is_uniform_white_noise_of_amplitude_1(s4_root):
     assert spec['source'] == 'noise'
     assert spec['noise_distribution'] == 'uniform'
     assert spec['noise_amplitude'] == 1.0
-    assert spec['sample_rate'] == 48000  # the loader's rate: no resampling
+    # no rate in the spec: the noise is drawn at the loader's rate (48 kHz
+    # for waveform inputs), so no resampling: the input holds the draws
+    assert spec['sample_rate'] is None
     x = audio.astype(np.float64)
     assert x.shape == (5, 48000)  # one second per frame
+    drawn = np.random.default_rng(spec['noise_seed']).uniform(-1, 1, 5 * 48000)
+    np.testing.assert_array_equal(audio, drawn.reshape(5, 48000).astype(
+        np.float32))
     x = x.ravel()
     assert np.abs(x).max() <= 1.0 and x.min() < -0.999 and x.max() > 0.999
     assert abs(x.mean()) < 0.005

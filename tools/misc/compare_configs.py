@@ -154,7 +154,10 @@ def diff(before: str,
         compared += 1
         if 'error' in a or 'error' in b:
             if a != b:
-                changed.append((rel_old, [f'resolution: {a} -> {b}']))
+                changed.append((rel_old, [
+                    'resolution: ' + ' -> '.join(
+                        x.get('error', 'resolves') for x in (a, b))
+                ]))
             continue
         ca = {k: v for k, v in a['config'].items() if k not in ignored}
         cb = {k: v for k, v in b['config'].items() if k not in ignored}

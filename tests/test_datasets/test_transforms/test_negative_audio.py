@@ -25,7 +25,7 @@ import mmavs  # noqa: F401
 from mmavs.datasets import RobustAVSDataset
 from mmavs.datasets.audio_features import waveform_to_vggish_examples
 from mmavs.datasets.audio_io import AudioFileError
-from mmavs.testing import make_s4_fixture, write_wav
+from mmavs.testing import make_s4_fixture, tone, write_wav
 
 OFFICIAL_RATE = 44100
 
@@ -134,3 +134,146 @@ def test_bad_negative_files_are_named(s4_root, tmp_path):
     write_wav(path, np.zeros(0), 16000)
     with pytest.raises(AudioFileError, match=f'{re.escape(path)} is empty'):
         ds[0]
+
+
+# ---------------------------------------------------------------------------
+# LoadAVAudio follows the negative_audio spec of a clip dict (no wrapper)
+# ---------------------------------------------------------------------------
+def _clip(tmp_path, **extra):
+    """A 5-frame clip dict whose own audio is a 440 Hz tone."""
+    path = str(tmp_path / 'own.wav')
+    write_wav(path, tone(440, 5.0, 8000), 8000)
+    results = dict(
+        clip_id='c0', num_frames=5, valid=[True] * 5, audio_path=path)
+    results.update(extra)
+    return results
+
+
+def _load(results, **kwargs):
+    from mmavs.datasets.transforms import LoadAVAudio
+    kwargs.setdefault('res_type', 'kaiser_fast')
+    return LoadAVAudio(**kwargs)(dict(results))['audio']
+
+
+def test_silence_spec_gives_the_log_offset_everywhere(tmp_path):
+    results = _clip(tmp_path, negative_audio=dict(source='silence'))
+    audio = _load(results)
+    assert audio.shape == (5, 1, 96, 64)
+    # log(0 + 0.01): the VGGish log-mel of digital silence
+    np.testing.assert_allclose(audio, np.log(0.01), rtol=1e-6)
+    # the clip's own audio is untouched by the spec's absence
+    assert not np.allclose(_load(_clip(tmp_path)), np.log(0.01))
+
+
+def test_padding_frames_of_a_negative_stay_zero(tmp_path):
+    results = _clip(
+        tmp_path,
+        negative_audio=dict(source='silence'),
+        valid=[True, True, True, False, False])
+    audio = _load(results)
+    np.testing.assert_allclose(audio[:3], np.log(0.01), rtol=1e-6)
+    assert not audio[3:].any()
+
+
+def test_file_and_clip_specs_load_like_the_clips_own_audio(tmp_path):
+    other = str(tmp_path / 'other.wav')
+    write_wav(other, tone(1200, 5.0, 8000), 8000)
+    as_own = _load(_clip(tmp_path, audio_path=other))
+    for spec in (dict(source='file', path=other),
+                 dict(source='clip', clip_id='c9', audio_path=other)):
+        got = _load(_clip(tmp_path, negative_audio=spec))
+        np.testing.assert_array_equal(got, as_own)
+        assert not np.allclose(got, _load(_clip(tmp_path)))
+    # waveform inputs: the other clip's crop / pan come with it
+    pan = _load(
+        _clip(
+            tmp_path,
+            negative_audio=dict(
+                source='clip',
+                audio_path=other,
+                audio_crop_seconds=5.0,
+                audio_pan=[0.25])),
+        representation='waveform',
+        sample_rate=8000)
+    own = _load(
+        _clip(tmp_path, audio_path=other), representation='waveform',
+        sample_rate=8000)
+    assert pan.shape == (5, 2, 8000)
+    np.testing.assert_allclose(pan[:, 0], 0.75 * own, atol=1e-6)
+    np.testing.assert_allclose(pan[:, 1], 0.25 * own, atol=1e-6)
+
+
+def test_feature_inputs_of_negative_audio(tmp_path):
+    import pickle
+
+    import torch
+    feats = {}
+    for name, seed in (('own', 0), ('other', 1)):
+        arr = np.random.default_rng(seed).standard_normal(
+            (5, 1, 96, 64)).astype(np.float32)
+        feats[name] = arr
+        with open(tmp_path / f'{name}.pkl', 'wb') as f:
+            pickle.dump(torch.from_numpy(arr), f)
+    base = dict(
+        clip_id='c0',
+        num_frames=5,
+        valid=[True] * 5,
+        audio_feat_path=str(tmp_path / 'own.pkl'))
+    # an off-screen clip lends its own feature file
+    spec = dict(
+        source='clip', audio_feat_path=str(tmp_path / 'other.pkl'))
+    np.testing.assert_array_equal(
+        _load(dict(base, negative_audio=spec), representation='feature'),
+        feats['other'])
+    # generated silence goes through the VGGish front-end of the files
+    silence = _load(
+        dict(base, negative_audio=dict(source='silence')),
+        representation='feature')
+    np.testing.assert_allclose(silence, np.log(0.01), rtol=1e-6)
+    # a precomputed negative file replaces the clip's feature file
+    fspec = dict(
+        source='feature_file',
+        path=str(tmp_path / 'other.pkl'),
+        origin="negative_files['noise']")
+    np.testing.assert_array_equal(
+        _load(dict(base, negative_audio=fspec), representation='feature'),
+        feats['other'])
+    with pytest.raises(
+            ValueError,
+            match=r"negative_files\['noise'\] gives the feature file "
+            r'.*other\.pkl.*representation is \'vggish\''):
+        _load(_clip(tmp_path, negative_audio=fspec))
+    # a clip whose feature file holds embeddings cannot take on-the-fly
+    # log-mel negatives
+    np.save(tmp_path / 'emb.npy', np.zeros((5, 128), np.float32))
+    with pytest.raises(ValueError, match='precomputed negative files'):
+        _load(
+            dict(
+                base,
+                audio_feat_path=str(tmp_path / 'emb.npy'),
+                negative_audio=dict(source='silence')),
+            representation='feature')
+
+
+def test_bad_specs_are_refused(tmp_path):
+    with pytest.raises(ValueError, match="source must be 'silence'"):
+        _load(_clip(tmp_path, negative_audio=dict(source='hum')))
+    with pytest.raises(ValueError, match='feature_pipeline must be one of'):
+        _load(
+            _clip(
+                tmp_path,
+                negative_audio=dict(
+                    source='silence', feature_pipeline='other')))
+    with pytest.raises(ValueError, match="cannot feed representation="):
+        _load(
+            _clip(
+                tmp_path,
+                negative_audio=dict(
+                    source='silence', feature_pipeline='librosa_official')),
+            representation='waveform')
+    with pytest.raises(KeyError, match='off-screen source clip c9 has no '
+                       'audio_path'):
+        _load(
+            _clip(
+                tmp_path,
+                negative_audio=dict(source='clip', clip_id='c9')))

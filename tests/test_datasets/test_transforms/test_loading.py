@@ -64,7 +64,8 @@ def test_empty_target_of_semantic_masks_keeps_ignore(tmp_path):
 
 def test_emptying_commutes_with_the_geometric_transforms(tmp_path):
     """Emptying at load time gives the masks that emptying after resize and
-    flip gives (where the removed EmptyNegativeTarget ran)."""
+    flip gives (where negative targets used to be emptied, after the
+    geometric transforms)."""
     resize = ClipResize(scale=(16, 12), keep_ratio=False)
     frames = [np.zeros((6, 8, 3), np.uint8)] * 3
 

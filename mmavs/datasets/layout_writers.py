@@ -27,6 +27,8 @@ from typing import Callable, Dict, Optional, Sequence
 import cv2
 import numpy as np
 
+from .metainfo import avss_palette
+
 S4_CSV = osp.join('Single-source', 's4_meta_data.csv')
 S4_DATA = osp.join('Single-source', 's4_data')
 MS3_CSV = osp.join('Multi-sources', 'ms3_meta_data.csv')
@@ -243,7 +245,6 @@ def write_avss_clip(data_root: str,
         semantic (bool): Also write the index maps to ``labels_semantic``.
         num_classes (int): Palette size. Defaults to 71.
     """
-    from mmavs.datasets.metainfo import avss_palette
     palette = avss_palette(num_classes)
     clip_dir = osp.join(data_root, label, uid)
     for i, frame in enumerate(frames):

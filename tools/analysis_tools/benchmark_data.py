@@ -193,8 +193,8 @@ def generated_recordings(folder: str,
 
 def bench_vggish(files: List[str], repeats: int) -> None:
     """Time VGGish examples/s of the front-end on ``files``."""
-    from mmavs.datasets.audio_utils import (load_audio,
-                                            waveform_to_vggish_examples)
+    from mmavs.datasets.audio_features import waveform_to_vggish_examples
+    from mmavs.datasets.audio_io import load_audio
 
     # warm-up (numba compilation of resampy)
     wave, sr = load_audio(files[0])

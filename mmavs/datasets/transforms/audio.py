@@ -1,19 +1,23 @@
 # Copyright (c) mmavs contributors. All rights reserved.
 """The audio input of a clip: VGGish examples, waveform windows or
-precomputed features, chosen by one argument."""
+precomputed features, chosen by one argument; the clip's own audio or the
+negative audio that a per-sample spec names."""
 import warnings
-from typing import List, Optional
+from dataclasses import dataclass
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmavs.registry import TRANSFORMS
-from ..audio_utils import (VGGISH_EXAMPLE_HOP_SECONDS, VGGISH_EXAMPLE_SAMPLES,
-                           VGGISH_NUM_FRAMES, VGGISH_SAMPLE_RATE,
-                           AudioFileError, centre_crop_or_tile, clap_quantize,
-                           fit_length, load_audio, load_audio_feature,
-                           pan_to_stereo, waveform_to_vggish_examples,
-                           waveform_windows)
+from ..audio_features import (FEATURE_PIPELINES, VGGISH_EXAMPLE_HOP_SECONDS,
+                              VGGISH_EXAMPLE_SAMPLES, VGGISH_NUM_FRAMES,
+                              VGGISH_SAMPLE_RATE, centre_crop_or_tile,
+                              clap_quantize, fit_length,
+                              official_robust_log_mel, pan_to_stereo,
+                              waveform_to_vggish_examples, waveform_windows)
+from ..audio_io import (AudioFileError, load_audio, load_audio_feature,
+                        negative_waveform, resample)
 
 REPRESENTATIONS = ('vggish', 'waveform', 'feature')
 #: What :class:`LoadAVAudio` does with audio shorter than its clip.
@@ -38,6 +42,22 @@ def _vggish_seconds(num_examples: int) -> float:
     return samples / VGGISH_SAMPLE_RATE
 
 
+@dataclass
+class _AudioSource:
+    """Where the audio of one clip comes from (internal to LoadAVAudio).
+
+    Exactly one of ``paths`` (audio files to mix), ``feat_path`` (a feature
+    file) and ``wave`` (a waveform and its rate) is set.
+    """
+    name: str
+    paths: Optional[List[str]] = None
+    pans: Optional[Sequence[float]] = None
+    crop: Optional[float] = None
+    feat_path: Optional[str] = None
+    wave: Optional[Tuple[np.ndarray, int]] = None
+    pipeline: str = 'consistent'
+
+
 @TRANSFORMS.register_module()
 class LoadAVAudio(BaseTransform):
     """Load the audio of a clip as one input row per frame.
@@ -49,7 +69,7 @@ class LoadAVAudio(BaseTransform):
       seconds per frame, e.g. 3 for VPO). The file is read, averaged to
       mono, resampled to 16 kHz with ``res_type`` (``'kaiser_best'`` =
       reference) and turned into examples by
-      :func:`~mmavs.datasets.audio_utils.waveform_to_vggish_examples`.
+      :func:`~mmavs.datasets.audio_features.waveform_to_vggish_examples`.
     - ``'waveform'``: waveform windows ``[T, L]`` (``[T, 2, L]`` for stereo
       VPO) at ``sample_rate`` (48 kHz for HTSAT/CLAP), one window of
       ``s`` seconds per frame, a partial last window repeat-padded as CLAP
@@ -82,11 +102,42 @@ class LoadAVAudio(BaseTransform):
     length; several ``audio_path`` entries are summed, after panning by
     ``audio_pan`` when present (stereo).
 
+    Negative audio (AVSBench-Robust): a clip dict may carry
+    ``negative_audio``, a spec that replaces the clip's own audio (written
+    per sample by :class:`~mmavs.datasets.RobustAVSDataset`; see
+    ``docs/en/advanced_guides/design.md``). Its ``source`` is
+
+    - ``'silence'`` / ``'noise'``: a generated waveform
+      (:func:`~mmavs.datasets.audio_io.negative_waveform`) of the clip's
+      duration, at ``sample_rate`` of the spec or, when it is None, at this
+      transform's rate (16 kHz when it has none);
+    - ``'file'``: the recording ``path``;
+    - ``'clip'``: the audio of another clip (off-screen sound):
+      ``audio_path`` / ``audio_feat_path`` and, when that clip has them,
+      ``audio_crop_seconds`` / ``audio_pan``;
+    - ``'feature_file'``: a precomputed feature file ``path``
+      (``representation='feature'`` only).
+
+    The negative goes through the positives' own front-end: the same
+    resampling, VGGish example / window cutting and length policy for
+    ``'vggish'`` / ``'waveform'``; for ``'feature'`` a waveform is turned
+    into ``[T, 1, 96, 64]`` VGGish log-mel examples
+    (``feature_pipeline='consistent'``, the front-end of the official
+    ``audio_log_mel`` files; an off-screen clip then uses its own feature
+    file) or into the release's librosa log-mel
+    (``'librosa_official'``, :func:`~mmavs.datasets.audio_features.
+    official_robust_log_mel`, also for ``'vggish'``). If the clip's own
+    feature file has another per-frame shape (e.g. precomputed embeddings),
+    an error asks for precomputed negative files.
+
     Required Keys:
 
     - audio_path (str | list[str]) or audio_feat_path (str)
     - num_frames (int), valid (list[bool]), clip_id (str)
     - audio_seconds_per_frame, audio_crop_seconds, audio_pan (optional)
+    - negative_audio (dict, optional): the spec above (``source``,
+      ``feature_pipeline``, ``origin`` for messages, and what the source
+      needs)
 
     Added Keys:
 
@@ -152,13 +203,6 @@ class LoadAVAudio(BaseTransform):
         """Clips this transform padded (in this process)."""
         return len(self._padded_clips)
 
-    def _audio_source(self, results: dict) -> str:
-        """The file(s) the clip's audio comes from, for messages."""
-        paths = results.get('audio_path', results.get('audio_feat_path'))
-        if isinstance(paths, (list, tuple)):
-            return ' + '.join(str(p) for p in paths)
-        return str(paths)
-
     def _short_audio(self,
                      results: dict,
                      source: str,
@@ -215,20 +259,123 @@ class LoadAVAudio(BaseTransform):
         return examples.reshape(num_valid, per_frame, *examples.shape[1:])
 
     # ------------------------------------------------------------------
-    def _mixture(self, results: dict, sample_rate: int,
-                 res_type: str) -> np.ndarray:
-        """Load, crop, pan and sum the clip's audio sources."""
+    # where the audio comes from
+    # ------------------------------------------------------------------
+    def _clip_source(self, results: dict) -> '_AudioSource':
+        """The clip's own audio."""
+        clip = results.get('clip_id', '?')
+        if self.representation == 'feature':
+            if 'audio_feat_path' not in results:
+                raise KeyError(f'clip {clip}: representation="feature" needs '
+                               'audio_feat_path')
+            path = results['audio_feat_path']
+            return _AudioSource(name=str(path), feat_path=path)
+        if 'audio_path' not in results:
+            raise KeyError(f'clip {clip}: representation='
+                           f'{self.representation!r} needs audio_path')
         paths = results['audio_path']
         paths = [paths] if isinstance(paths, str) else list(paths)
+        return _AudioSource(
+            name=' + '.join(str(p) for p in paths),
+            paths=paths,
+            pans=results.get('audio_pan'),
+            crop=results.get('audio_crop_seconds'))
+
+    def _file_source(self, results: dict, path: str, pipeline: str,
+                     pans: Optional[Sequence[float]],
+                     crop: Optional[float]) -> '_AudioSource':
+        """A recording used as negative audio."""
+        if self.representation == 'feature' or \
+                pipeline == 'librosa_official':
+            return _AudioSource(
+                name=f'{path} (negative audio)',
+                wave=negative_waveform(dict(source='file', path=path), 0.0),
+                pipeline=pipeline)
+        return _AudioSource(name=str(path), paths=[path], pans=pans, crop=crop)
+
+    def _negative_source(self, results: dict, spec: dict) -> '_AudioSource':
+        """The negative audio named by ``spec`` (see the class docstring)."""
+        clip = results.get('clip_id', '?')
+        pipeline = spec.get('feature_pipeline', 'consistent')
+        if pipeline not in FEATURE_PIPELINES:
+            raise ValueError(f'clip {clip}: feature_pipeline must be one of '
+                             f'{FEATURE_PIPELINES}, got {pipeline!r}')
+        source = spec.get('source')
+        if source in ('silence', 'noise'):
+            spec = dict(spec)
+            spec['sample_rate'] = (
+                spec.get('sample_rate') or self.sample_rate or 16000)
+            seconds = int(results['num_frames']) * float(
+                results.get('audio_seconds_per_frame', 1.0))
+            return _AudioSource(
+                name=f'generated {source} (negative audio)',
+                wave=negative_waveform(spec, seconds),
+                pans=results.get('audio_pan'),
+                pipeline=pipeline)
+        if source == 'file':
+            return self._file_source(results, spec['path'], pipeline, None,
+                                     results.get('audio_crop_seconds'))
+        if source == 'feature_file':
+            if self.representation != 'feature':
+                raise ValueError(
+                    f'clip {clip}: {spec.get("origin", "negative_audio")} '
+                    f'gives the feature file {spec["path"]}, but the audio '
+                    f'representation is {self.representation!r}; give audio '
+                    "files or use representation='feature'")
+            return _AudioSource(
+                name=str(spec['path']), feat_path=spec['path'])
+        if source == 'clip':
+            return self._other_clip_source(results, spec, pipeline)
+        raise ValueError(f'clip {clip}: negative_audio source must be '
+                         "'silence', 'noise', 'file', 'feature_file' or "
+                         f"'clip', got {source!r}")
+
+    def _other_clip_source(self, results: dict, spec: dict,
+                           pipeline: str) -> '_AudioSource':
+        """The audio of another clip (off-screen sound)."""
+        other = spec.get('clip_id', '?')
+        if self.representation == 'feature' and pipeline == 'consistent':
+            path = spec.get('audio_feat_path')
+            if path is None:
+                raise KeyError(f'clip {results.get("clip_id", "?")}: '
+                               f'off-screen source clip {other} has no '
+                               'audio_feat_path')
+            return _AudioSource(name=str(path), feat_path=path)
+        path = spec.get('audio_path')
+        if path is None:
+            raise KeyError(
+                f'clip {results.get("clip_id", "?")}: off-screen source clip '
+                f'{other} has no audio_path (needed for representation '
+                f'{self.representation!r} / feature_pipeline {pipeline!r})')
+        if not isinstance(path, str):
+            raise ValueError(
+                f'clip {results.get("clip_id", "?")}: off-screen source clip '
+                f'{other} has several audio files; expected one')
+        crop = spec['audio_crop_seconds'] if 'audio_crop_seconds' in spec \
+            else results.get('audio_crop_seconds')
+        return self._file_source(results, path, pipeline,
+                                 spec.get('audio_pan'), crop)
+
+    # ------------------------------------------------------------------
+    # the front-ends
+    # ------------------------------------------------------------------
+    def _mixture(self, results: dict, src: '_AudioSource', sample_rate: int,
+                 res_type: str) -> np.ndarray:
+        """A generated waveform resampled, or the clip's audio sources
+        loaded, cropped, panned and summed."""
+        if src.wave is not None:
+            data, sr = src.wave
+            return resample(data, sr, sample_rate, res_type=res_type)
+        paths = src.paths
         if not paths:
             raise AudioFileError(
                 f'clip {results.get("clip_id", "?")}: empty audio_path list')
-        pans = results.get('audio_pan')
+        pans = src.pans
         if pans is not None and len(pans) != len(paths):
             raise ValueError(f'clip {results.get("clip_id", "?")}: '
                              f'{len(pans)} audio_pan values for '
                              f'{len(paths)} audio files')
-        crop = results.get('audio_crop_seconds')
+        crop = src.crop
         mix = None
         for i, path in enumerate(paths):
             wave, _ = load_audio(
@@ -256,29 +403,29 @@ class LoadAVAudio(BaseTransform):
             mix = wave if mix is None else mix + wave
         return mix
 
-    def _vggish(self, results: dict, seconds: float,
+    def _vggish(self, results: dict, src: '_AudioSource', seconds: float,
                 num_valid: int) -> np.ndarray:
-        if results.get('audio_pan') is not None:
+        if src.pans is not None:
             raise ValueError(
                 f'clip {results.get("clip_id", "?")}: VGGish examples are '
                 'mono; stereo (audio_pan) needs representation="waveform"')
-        wave = self._mixture(results, VGGISH_SAMPLE_RATE, self.res_type)
-        source = self._audio_source(results)
+        wave = self._mixture(results, src, VGGISH_SAMPLE_RATE, self.res_type)
         examples = waveform_to_vggish_examples(
-            wave, VGGISH_SAMPLE_RATE, source=source)
+            wave, VGGISH_SAMPLE_RATE, source=src.name)
         per_frame = max(1, int(round(seconds / VGGISH_EXAMPLE_HOP_SECONDS)))
         return self._fit_examples(results, examples, num_valid, per_frame,
-                                  wave.shape[-1] / VGGISH_SAMPLE_RATE, source)
+                                  wave.shape[-1] / VGGISH_SAMPLE_RATE,
+                                  src.name)
 
-    def _waveform(self, results: dict, seconds: float,
+    def _waveform(self, results: dict, src: '_AudioSource', seconds: float,
                   num_valid: int) -> np.ndarray:
-        wave = self._mixture(results, self.sample_rate, self.res_type)
+        wave = self._mixture(results, src, self.sample_rate, self.res_type)
         have = wave.shape[-1] / self.sample_rate
         mode = 'repeat'
         if have < num_valid * seconds - SHORT_TOLERANCE_SECONDS:
             mode = self._short_audio(
                 results,
-                self._audio_source(results),
+                src.name,
                 have,
                 num_valid * seconds,
                 detail=f'{num_valid} window(s) of {seconds:g} s')
@@ -294,24 +441,53 @@ class LoadAVAudio(BaseTransform):
             windows = clap_quantize(windows)
         return windows.astype(np.float32)
 
-    def _feature(self, results: dict, num_valid: int) -> np.ndarray:
-        if 'audio_feat_path' not in results:
-            raise KeyError(f'clip {results.get("clip_id", "?")}: '
-                           'representation="feature" needs audio_feat_path')
-        feat = load_audio_feature(results['audio_feat_path'])
+    def _feature(self, results: dict, path: str,
+                 num_valid: int) -> np.ndarray:
+        feat = load_audio_feature(path)
         mode = 'repeat'
         if feat.shape[0] < num_valid:
             mode = self._short_audio(
                 results,
-                str(results['audio_feat_path']),
+                str(path),
                 feat.shape[0],
                 num_valid,
                 unit='row(s)',
                 detail='one row per frame')
         return fit_length(feat, num_valid, mode)
 
+    def _waveform_feature(self, results: dict, src: '_AudioSource',
+                          seconds: float, num_valid: int) -> np.ndarray:
+        """Log-mel examples ``[num_valid, 1, 96, 64]`` of a negative
+        waveform, for ``'feature'`` inputs or the librosa pipeline."""
+        data, sr = src.wave
+        if src.pipeline == 'librosa_official':
+            if data.shape[-1] / sr < num_valid * seconds:
+                # the official pipeline zero-pads a short recording itself
+                self._short_audio(results, src.name, data.shape[-1] / sr,
+                                  num_valid * seconds)
+            rows = official_robust_log_mel(
+                data, sr, num_segments=num_valid, seconds=num_valid * seconds)
+        else:
+            ex = waveform_to_vggish_examples(
+                data, sr, res_type=self.res_type, source=src.name)
+            per_frame = max(1,
+                            int(round(seconds / VGGISH_EXAMPLE_HOP_SECONDS)))
+            rows = self._fit_examples(results, ex, num_valid, per_frame,
+                                      data.shape[-1] / sr, src.name)
+        if self.representation == 'feature' and 'audio_feat_path' in results:
+            ref = load_audio_feature(results['audio_feat_path'])
+            if ref.shape[1:] != rows.shape[1:]:
+                raise ValueError(
+                    f'clip {results.get("clip_id", "?")}: the positive audio '
+                    f'feature {results["audio_feat_path"]} has per-frame '
+                    f'shape {ref.shape[1:]}, but negative audio computed on '
+                    f'the fly ({src.pipeline}) has {rows.shape[1:]}; give '
+                    'precomputed negative files (negative_files of '
+                    'RobustAVSDataset) for this representation')
+        return rows
+
     def transform(self, results: dict) -> dict:
-        """Load the audio input.
+        """Load the audio input of the clip or of its negative audio.
 
         Args:
             results (dict): The clip dict.
@@ -325,18 +501,26 @@ class LoadAVAudio(BaseTransform):
         if num_valid == 0:
             raise ValueError(f'clip {results.get("clip_id", "?")} has no '
                              'valid frame')
-        if self.representation == 'feature':
-            rows = self._feature(results, num_valid)
+        spec = results.get('negative_audio')
+        src = (
+            self._clip_source(results)
+            if spec is None else self._negative_source(results, spec))
+        seconds = float(results.get('audio_seconds_per_frame', 1.0))
+        if src.wave is not None and (self.representation == 'feature'
+                                     or src.pipeline == 'librosa_official'):
+            if self.representation == 'waveform':
+                raise ValueError(
+                    f'clip {results.get("clip_id", "?")}: feature_pipeline='
+                    "'librosa_official' gives log-mel inputs; it cannot feed "
+                    "representation='waveform'")
+            rows = self._waveform_feature(results, src, seconds, num_valid)
+        elif src.feat_path is not None:
+            rows = self._feature(results, src.feat_path, num_valid)
         else:
-            if 'audio_path' not in results:
-                raise KeyError(
-                    f'clip {results.get("clip_id", "?")}: representation='
-                    f'{self.representation!r} needs audio_path')
-            seconds = float(results.get('audio_seconds_per_frame', 1.0))
             if self.representation == 'vggish':
-                rows = self._vggish(results, seconds, num_valid)
+                rows = self._vggish(results, src, seconds, num_valid)
             else:
-                rows = self._waveform(results, seconds, num_valid)
+                rows = self._waveform(results, src, seconds, num_valid)
             results['audio_sample_rate'] = self.sample_rate
         audio = np.zeros((num_frames, ) + rows.shape[1:], np.float32)
         audio[np.asarray(valid, dtype=bool)] = rows

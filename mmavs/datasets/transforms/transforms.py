@@ -10,8 +10,7 @@ from mmcv.transforms import BaseTransform
 from mmcv.transforms.utils import cache_randomness
 
 from mmavs.registry import TRANSFORMS
-
-IGNORE_INDEX = 255
+from ..metainfo import IGNORE_INDEX
 
 
 def _seg_keys(results: dict) -> List[str]:

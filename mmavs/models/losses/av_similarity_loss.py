@@ -9,12 +9,13 @@ from mmseg.utils import SampleList
 from torch import Tensor, nn
 
 from mmavs.registry import MODELS
+from .base_av_loss import BaseAVLoss
 
 SIMILARITIES = ('cosine', 'euclidean', 'concat')
 
 
 @MODELS.register_module()
-class AVSimilarityLoss(nn.Module):
+class AVSimilarityLoss(BaseAVLoss):
     """Classifier-guided similarity learning ("Do AVS models truly segment
     sounding objects?", Eq. 6-8).
 
@@ -112,9 +113,8 @@ class AVSimilarityLoss(nn.Module):
             self.classifier = nn.Sequential(*layers)
 
     def _visual(self, extras: dict) -> Tensor:
-        if self.visual_key not in extras:
-            raise KeyError(f'AVSimilarityLoss: extras has no '
-                           f'{self.visual_key!r}; keys {list(extras)}')
+        self.require(extras, (self.visual_key, ), 'AVSimilarityLoss',
+                     'the segmentor or the neck')
         feats = extras[self.visual_key]
         if isinstance(feats, (list, tuple)):
             try:
@@ -164,9 +164,8 @@ class AVSimilarityLoss(nn.Module):
         visual = self._visual(extras)
         audio = audio_feat
         if self.audio_key is not None:
-            if self.audio_key not in extras:
-                raise KeyError(f'AVSimilarityLoss: extras has no '
-                               f'{self.audio_key!r}; keys {list(extras)}')
+            self.require(extras, (self.audio_key, ), 'AVSimilarityLoss',
+                         'the neck')
             audio = extras[self.audio_key]
         if audio.dim() != 2 or audio.shape[1] != self.audio_channels:
             raise ValueError(f'AVSimilarityLoss: audio features have shape '
@@ -184,9 +183,7 @@ class AVSimilarityLoss(nn.Module):
         ],
                               device=visual.device,
                               dtype=visual.dtype)
-        valid = torch.tensor(
-            [bool(s.metainfo.get('valid', True)) for s in data_samples],
-            device=visual.device)
+        valid = self.valid_frames(data_samples, visual.device)
         if not valid.any():
             raise ValueError('AVSimilarityLoss: no valid frame in the batch')
         sim = self.pair_similarity(visual, audio)

@@ -4,9 +4,10 @@ from typing import Dict, Optional, Tuple
 import torch
 import torch.nn.functional as F
 from mmseg.utils import SampleList
-from torch import Tensor, nn
+from torch import Tensor
 
 from mmavs.registry import MODELS
+from .base_av_loss import BaseAVLoss
 
 
 def infonce_group_loss(group_feats: Tensor,
@@ -58,7 +59,7 @@ def infonce_group_loss(group_feats: Tensor,
 
 
 @MODELS.register_module()
-class InfoNCEGroupLoss(nn.Module):
+class InfoNCEGroupLoss(BaseAVLoss):
     """Contrastive audio-visual alignment (CST) loss of RAVS.
 
     Reads the group features and projected audio of one AMA stage from the
@@ -121,12 +122,9 @@ class InfoNCEGroupLoss(nn.Module):
         Returns:
             dict[str, Tensor]: ``{loss_name: loss, 'csl_valid_frac': f}``.
         """
-        for key in ('ama_group_feats', 'ama_audio_feats'):
-            if key not in extras:
-                raise KeyError(
-                    f'InfoNCEGroupLoss needs extras[{key!r}] from the neck '
-                    '(AMANeck with use_sgsm=True); got keys '
-                    f'{sorted(extras)}')
+        self.require(extras, ('ama_group_feats', 'ama_audio_feats'),
+                     'InfoNCEGroupLoss', 'the neck (AMANeck with '
+                     'use_sgsm=True)')
         groups = extras['ama_group_feats'][self.stage]
         audio = extras['ama_audio_feats'][self.stage]
         loss, defined = infonce_group_loss(groups, audio, self.temperature,
@@ -135,10 +133,7 @@ class InfoNCEGroupLoss(nn.Module):
             if len(data_samples) != loss.shape[0]:
                 raise ValueError(f'InfoNCEGroupLoss: {len(data_samples)} '
                                  f'data samples for {loss.shape[0]} frames')
-            valid = torch.tensor(
-                [bool(s.metainfo.get('valid', True)) for s in data_samples],
-                device=loss.device)
-            defined = defined & valid
+            defined = defined & self.valid_frames(data_samples, loss.device)
         count = defined.sum()
         total = (loss * defined).sum()
         value = total / count.clamp_min(1)

@@ -4,13 +4,14 @@ from typing import Dict, Optional
 import torch
 import torch.nn.functional as F
 from mmseg.utils import SampleList
-from torch import Tensor, nn
+from torch import Tensor
 
 from mmavs.registry import MODELS
+from .base_av_loss import BaseAVLoss
 
 
 @MODELS.register_module()
-class MixLoss(nn.Module):
+class MixLoss(BaseAVLoss):
     """The mix loss of AVSegFormer (supervises the audio-visual mixer).
 
     The mixed mask features ``extras[feat_key]`` [N, C, h, w] (from
@@ -75,10 +76,8 @@ class MixLoss(nn.Module):
         Returns:
             dict[str, Tensor]: ``{loss_name: loss}``.
         """
-        if self.feat_key not in extras:
-            raise KeyError(f'MixLoss needs extras[{self.feat_key!r}] (the '
-                           'mixed mask features of AVSegFormerNeck); got '
-                           f'keys {list(extras)}')
+        self.require(extras, (self.feat_key, ), 'MixLoss',
+                     'AVSegFormerNeck (the mixed mask features)')
         feats = extras[self.feat_key]
         if feats.dim() != 4 or feats.shape[0] != len(data_samples):
             raise ValueError(f'MixLoss: extras[{self.feat_key!r}] has shape '

@@ -2,6 +2,9 @@
 from .ama_neck import AMANeck
 from .audio_film_neck import AudioFiLMNeck
 from .avsegformer_neck import AVSegFormerNeck
+from .base_av_neck import BaseAVNeck
 from .tpavi_neck import TPAVINeck
 
-__all__ = ['AMANeck', 'AudioFiLMNeck', 'AVSegFormerNeck', 'TPAVINeck']
+__all__ = [
+    'AMANeck', 'AudioFiLMNeck', 'AVSegFormerNeck', 'BaseAVNeck', 'TPAVINeck'
+]

@@ -1,20 +1,20 @@
 # Copyright (c) mmavs contributors. All rights reserved.
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, Optional, Sequence, Tuple
 
 import torch
 import torch.nn.functional as F
 from mmcv.cnn import ConvModule
 from mmcv.ops import MultiScaleDeformableAttention
-from mmengine.model import BaseModule
 from torch import Tensor, nn
 
 from mmavs.registry import MODELS
 from ..utils import (AudioQueryGenerator, CrossModalMixer, DeformableEncoder,
                      SinePositionalEncoding)
+from .base_av_neck import BaseAVNeck
 
 
 @MODELS.register_module()
-class AVSegFormerNeck(BaseModule):
+class AVSegFormerNeck(BaseAVNeck):
     """The audio-visual part of AVSegFormer (Gao et al., AAAI 2024): audio
     projection, query generator, deformable encoder, mask features and the
     audio-visual mixer.
@@ -100,14 +100,8 @@ class AVSegFormerNeck(BaseModule):
                  encoder_levels: Sequence[int] = (1, 2, 3),
                  in_index: Optional[Sequence[int]] = None,
                  init_cfg=None) -> None:
-        super().__init__(init_cfg=init_cfg)
-        self.in_channels = list(in_channels)
-        self.in_index = list(in_index) if in_index is not None else None
-        if self.in_index is not None and \
-                len(self.in_index) != len(self.in_channels):
-            raise ValueError(f'AVSegFormerNeck: in_index {self.in_index} and '
-                             f'in_channels {self.in_channels} differ in '
-                             'length')
+        super().__init__(
+            in_channels=in_channels, in_index=in_index, init_cfg=init_cfg)
         self.encoder_levels = list(encoder_levels)
         if not self.encoder_levels or min(self.encoder_levels) < 1 or max(
                 self.encoder_levels) >= len(self.in_channels):
@@ -159,8 +153,8 @@ class AVSegFormerNeck(BaseModule):
 
     def forward(
         self,
-        feats: List[Tensor],
-        audio: Tensor,
+        feats: Sequence[Tensor],
+        audio_feat: Tensor,
         num_frames: int,
         gt_masks: Optional[Tensor] = None
     ) -> Tuple[Dict[str, Tensor], Dict[str, Tensor]]:
@@ -169,7 +163,7 @@ class AVSegFormerNeck(BaseModule):
         Args:
             feats (list[Tensor]): Backbone features [N, C_i, H_i, W_i]
                 (N = B*T frames).
-            audio (Tensor): Audio embeddings [N, audio_channels].
+            audio_feat (Tensor): Audio embeddings [N, audio_channels].
             num_frames (int): Frames per clip T (unused: AVSegFormer works
                 per frame).
             gt_masks (Tensor, optional): Unused.
@@ -179,20 +173,12 @@ class AVSegFormerNeck(BaseModule):
             ``mask_feats``) and ``extras`` (``mask_feats``,
             ``audio_embed``); see the class docstring.
         """
-        if self.in_index is not None:
-            if max(self.in_index) >= len(feats):
-                raise ValueError(f'AVSegFormerNeck: in_index {self.in_index} '
-                                 f'out of range for {len(feats)} feature '
-                                 'maps')
-            feats = [feats[i] for i in self.in_index]
-        if len(feats) != len(self.in_proj):
-            raise ValueError(f'AVSegFormerNeck has {len(self.in_proj)} '
-                             f'stages, got {len(feats)} feature maps')
-        if audio.dim() != 2 or audio.shape[0] != feats[0].shape[0]:
+        feats = self.select_inputs(feats)
+        if audio_feat.dim() != 2 or audio_feat.shape[0] != feats[0].shape[0]:
             raise ValueError('AVSegFormerNeck expects audio [N, D] with '
                              f'N={feats[0].shape[0]} frames, got '
-                             f'{tuple(audio.shape)}')
-        audio_embed = self.audio_proj(audio)
+                             f'{tuple(audio_feat.shape)}')
+        audio_embed = self.audio_proj(audio_feat)
         queries = self.query_generator(audio_embed)
         srcs = [self.in_proj[i](feats[i]) for i in self.encoder_levels]
         pos = []

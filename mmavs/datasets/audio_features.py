@@ -1,10 +1,12 @@
 # Copyright (c) mmavs contributors. All rights reserved.
-"""Plain audio functions: file loading, resampling, the VGGish log-mel
-front-end, waveform windows for HTSAT/CLAP and precomputed features.
+"""Audio feature front-ends: the VGGish log-mel examples, waveform windows
+for HTSAT/CLAP, the length helpers they share, and the librosa log-mel of
+the AVSBench-Robust release.
 
-They are used by :class:`mmavs.datasets.transforms.LoadAVAudio` and by
-anything else that needs the same audio inputs (inference on a video file,
-dataset converters, SynthAVS).
+Decoding and resampling are in :mod:`mmavs.datasets.audio_io`. Both are
+used by :class:`mmavs.datasets.transforms.LoadAVAudio` and by anything
+else that needs the same audio inputs (inference on a video file, dataset
+converters, SynthAVS).
 
 The VGGish front-end reproduces ``vggish_input.wavfile_to_examples`` of the
 AudioSet VGGish release (``mel_features.py`` + ``vggish_params.py``), which is
@@ -22,19 +24,18 @@ what the AVSBench preprocessing scripts and the AVSS dataloader call:
    (0.96 s), giving an array ``[N, 96, 64]``.
 """
 import functools
-import io
-import os.path as osp
-import pickle
-from typing import Optional, Tuple
+from typing import Optional
 
 import numpy as np
 
+from .audio_io import AudioFileError, resample, to_mono
+
 __all__ = [
-    'AudioFileError', 'VGGISH_SAMPLE_RATE', 'VGGISH_EXAMPLE_SAMPLES',
-    'load_audio', 'resample', 'to_mono', 'vggish_mel_matrix', 'vggish_log_mel',
-    'vggish_examples', 'waveform_to_vggish_examples', 'fit_length',
-    'centre_crop_or_tile', 'pan_to_stereo', 'fill_to_length', 'clap_quantize',
-    'waveform_windows', 'load_audio_feature'
+    'VGGISH_SAMPLE_RATE', 'VGGISH_EXAMPLE_SAMPLES', 'FEATURE_PIPELINES',
+    'vggish_mel_matrix', 'vggish_log_mel', 'vggish_examples',
+    'waveform_to_vggish_examples', 'fit_length', 'centre_crop_or_tile',
+    'pan_to_stereo', 'fill_to_length', 'clap_quantize', 'waveform_windows',
+    'official_robust_log_mel'
 ]
 
 # vggish_params.py
@@ -51,124 +52,17 @@ VGGISH_NUM_FRAMES = 96  # log-mel frames per example
 #: Fewest 16 kHz samples that give one VGGish example (0.975 s).
 VGGISH_EXAMPLE_SAMPLES = 400 + 160 * (VGGISH_NUM_FRAMES - 1)
 
-# formats decoded by libsndfile (>= 1.1 reads mp3); others go to audioread
-_SNDFILE_EXTS = ('.wav', '.flac', '.ogg', '.oga', '.mp3', '.aif', '.aiff',
-                 '.au', '.w64', '.caf')
+#: How negative audio is turned into a log-mel input where the positives are
+#: precomputed files (``representation='feature'``): the VGGish front-end of
+#: the official ``audio_log_mel`` files (``'consistent'``) or the librosa
+#: pipeline of the AVSBench-Robust release (``'librosa_official'``).
+FEATURE_PIPELINES = ('consistent', 'librosa_official')
+
+#: Sample rate of the official robust feature pipeline (librosa's default).
+LIBROSA_OFFICIAL_SAMPLE_RATE = 22050
 
 _MEL_BREAK_HZ = 700.0
 _MEL_HIGH_Q = 1127.0
-
-
-class AudioFileError(ValueError):
-    """An audio (or audio feature) file is missing, unreadable or empty."""
-
-
-# ---------------------------------------------------------------------------
-# Loading and resampling
-# ---------------------------------------------------------------------------
-def load_audio(path: str,
-               sample_rate: Optional[int] = None,
-               mono: bool = True,
-               res_type: str = 'kaiser_best',
-               dtype: type = np.float64) -> Tuple[np.ndarray, int]:
-    """Load an audio file (wav, flac, ogg, mp3, ...).
-
-    The file is decoded with ``soundfile`` (libsndfile); formats it cannot
-    read fall back to ``librosa.load`` (audioread/ffmpeg). 16-bit PCM is
-    scaled by 1/32768, exactly as VGGish's ``wavfile_to_examples`` does.
-
-    Args:
-        path (str): The audio file.
-        sample_rate (int, optional): Resample to this rate. ``None`` keeps
-            the file's rate.
-        mono (bool): Average the channels into one. Defaults to True.
-        res_type (str): The resampler passed to :func:`resample`.
-            Defaults to ``'kaiser_best'`` (resampy, the VGGish reference).
-        dtype (type): Output dtype. Defaults to float64 (the reference
-            front-end computes in float64).
-
-    Returns:
-        tuple[np.ndarray, int]: The waveform, ``[L]`` when ``mono`` else
-        ``[C, L]``, and its sample rate.
-
-    Raises:
-        AudioFileError: If the file is missing, cannot be decoded or holds
-            no samples.
-    """
-    if not osp.isfile(path):
-        raise AudioFileError(f'audio file not found: {path}')
-    data, sr = _decode(path)
-    if data.shape[1] == 0:
-        raise AudioFileError(
-            f'audio file {path} is empty (0 samples); expected a non-empty '
-            'audio track')
-    if not np.all(np.isfinite(data)):
-        raise AudioFileError(f'audio file {path} holds NaN or inf samples')
-    if mono:
-        data = to_mono(data)
-    if sample_rate is not None and sample_rate != sr:
-        data = resample(data, sr, sample_rate, res_type=res_type)
-        sr = sample_rate
-    return np.ascontiguousarray(data, dtype=dtype), int(sr)
-
-
-def _decode(path: str) -> Tuple[np.ndarray, int]:
-    """Decode ``path`` to a float64 array ``[C, L]`` and its rate."""
-    import soundfile as sf
-    try:
-        data, sr = sf.read(path, dtype='float64', always_2d=True)
-        return data.T, int(sr)
-    except Exception as sf_err:
-        if osp.splitext(path)[1].lower() in _SNDFILE_EXTS:
-            raise AudioFileError(
-                f'cannot read audio file {path}: {sf_err}; expected a valid '
-                f'{osp.splitext(path)[1]} file') from sf_err
-        try:  # a container libsndfile does not know (m4a, ...): audioread
-            import librosa
-            data, sr = librosa.load(
-                path, sr=None, mono=False, dtype=np.float64)
-        except Exception as err:
-            raise AudioFileError(
-                f'cannot read audio file {path}: expected an audio file '
-                f'readable by soundfile or librosa ({sf_err}; {err})') from err
-        return np.atleast_2d(data), int(sr)
-
-
-def to_mono(data: np.ndarray) -> np.ndarray:
-    """Average the channels of ``[C, L]`` (``[L]`` is returned as is)."""
-    return data if data.ndim == 1 else data.mean(axis=0)
-
-
-def resample(data: np.ndarray,
-             orig_sr: int,
-             target_sr: int,
-             res_type: str = 'kaiser_best') -> np.ndarray:
-    """Resample along the last axis with ``librosa.resample``.
-
-    ``'kaiser_best'`` (resampy, needs the ``resampy`` package) reproduces the
-    reference VGGish front-end; faster choices (``'soxr_hq'``,
-    ``'kaiser_fast'``, ``'polyphase'``, ...) change the VGGish log-mel by up
-    to ~0.8 and must be asked for explicitly. Unlike librosa's default, the
-    output length is not padded (``fix=False``), as resampy returns it.
-
-    Args:
-        data (np.ndarray): Waveform ``[..., L]``.
-        orig_sr (int): Its sample rate.
-        target_sr (int): The wanted sample rate.
-        res_type (str): Resampler name understood by ``librosa.resample``.
-
-    Returns:
-        np.ndarray: The resampled waveform.
-    """
-    if orig_sr == target_sr:
-        return data
-    import librosa
-    return librosa.resample(
-        data,
-        orig_sr=orig_sr,
-        target_sr=target_sr,
-        res_type=res_type,
-        fix=False)
 
 
 # ---------------------------------------------------------------------------
@@ -457,87 +351,52 @@ def waveform_windows(waveform: np.ndarray,
     return windows
 
 
-# ---------------------------------------------------------------------------
-# Precomputed features
-# ---------------------------------------------------------------------------
-class _TensorUnpickler(pickle.Unpickler):
-    """Unpickle a pickled ``torch.Tensor`` (the official ``audio_log_mel``
-    ``.pkl`` files) without running arbitrary code."""
+def official_robust_log_mel(waveform: np.ndarray,
+                            sample_rate: int,
+                            num_segments: int = 5,
+                            seconds: float = 5.0,
+                            res_type: str = 'soxr_hq') -> np.ndarray:
+    """Log-mel input of the AVSBench-Robust release's negative audio.
 
-    _ALLOWED = {
-        ('torch._utils', '_rebuild_tensor_v2'),
-        ('torch._utils', '_rebuild_tensor'),
-        ('torch._utils', '_rebuild_parameter'),
-        ('torch._tensor', '_rebuild_from_type_v2'),
-        ('torch', 'Tensor'),
-        ('collections', 'OrderedDict'),
-        ('numpy.core.multiarray', '_reconstruct'),
-        ('numpy._core.multiarray', '_reconstruct'),
-        ('numpy', 'ndarray'),
-        ('numpy', 'dtype'),
-    }
-
-    def find_class(self, module: str, name: str):
-        if (module, name) == ('torch.storage', '_load_from_bytes'):
-            import torch
-            return lambda b: torch.load(io.BytesIO(b), weights_only=True)
-        if (module, name) in self._ALLOWED:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(
-            f'{module}.{name} is not allowed in an audio feature pickle')
-
-
-def load_audio_feature(path: str) -> np.ndarray:
-    """Load a precomputed audio input / embedding.
-
-    Supported: ``.pkl`` (a pickled ``torch.Tensor`` or ``np.ndarray``, as
-    the official ``audio_log_mel/*.pkl`` ``[5, 1, 96, 64]``), ``.pt`` /
-    ``.pth`` (``torch.save``), ``.npy``.
+    Re-implements the ``extract_log_mel_features`` pipeline of the official
+    generator (``dataset_generation/audio_processing.py``), which differs
+    from the VGGish front-end of the positive ``audio_log_mel`` files:
+    ``librosa.load`` at 22050 Hz (its default resampler), the first
+    ``seconds`` kept and zero-padded to ``seconds``, split into
+    ``num_segments`` equal parts; per part a 64-band mel power spectrogram
+    (``n_fft=1024``, ``hop_length=512``), ``power_to_db`` (ref 1, top 80 dB),
+    standardised to zero mean / unit variance when its std is > 0, zero
+    padded (or cut) to 96 frames and transposed to ``[96, 64]``.
 
     Args:
-        path (str): The feature file.
+        waveform (np.ndarray): Mono waveform ``[L]``.
+        sample_rate (int): Its sample rate.
+        num_segments (int): Segments (frames ``T``). Defaults to 5.
+        seconds (float): Kept duration. Defaults to 5.0.
+        res_type (str): Resampler to 22050 Hz. Defaults to ``'soxr_hq'``
+            (librosa's default of ``librosa.load``).
 
     Returns:
-        np.ndarray: float32 array; the first axis is time (one row per video
-        second / frame).
-
-    Raises:
-        AudioFileError: If the file is missing, unreadable, empty or holds
-            NaN / inf.
+        np.ndarray: float32 ``[num_segments, 1, 96, 64]``.
     """
-    if not osp.isfile(path):
-        raise AudioFileError(f'audio feature file not found: {path}')
-    ext = osp.splitext(path)[1].lower()
-    try:
-        if ext == '.npy':
-            arr = np.load(path, allow_pickle=False)
-        elif ext == '.pkl':
-            with open(path, 'rb') as f:
-                arr = _TensorUnpickler(f).load()
-        elif ext in ('.pt', '.pth'):
-            import torch
-            arr = torch.load(path, map_location='cpu', weights_only=True)
-        else:
-            raise AudioFileError(
-                f'unsupported audio feature file {path}: expected .pkl, '
-                '.pt/.pth or .npy')
-    except AudioFileError:
-        raise
-    except Exception as err:
-        raise AudioFileError(
-            f'cannot read audio feature file {path}: {err}') from err
-    if hasattr(arr, 'detach'):
-        arr = arr.detach().cpu().numpy()
-    arr = np.asarray(arr)
-    if arr.ndim == 0 or arr.shape[0] == 0 or arr.size == 0:
-        raise AudioFileError(f'audio feature file {path} is empty (shape '
-                             f'{arr.shape}); expected [T, ...]')
-    arr = arr.astype(np.float32)
-    finite = np.isfinite(arr)
-    if not finite.all():
-        rows = np.flatnonzero(~finite.reshape(arr.shape[0], -1).all(1))
-        raise AudioFileError(
-            f'audio feature file {path} holds {int((~finite).sum())} NaN or '
-            f'inf value(s), in row(s) {rows[:10].tolist()}; expected finite '
-            'features')
-    return arr
+    import librosa
+    sr = LIBROSA_OFFICIAL_SAMPLE_RATE
+    wave = resample(
+        np.asarray(waveform, dtype=np.float64), sample_rate, sr, res_type)
+    length = int(round(sr * seconds))
+    wave = wave[:length]
+    if wave.shape[0] < length:
+        wave = np.pad(wave, (0, length - wave.shape[0]))
+    out = []
+    for segment in np.array_split(wave.astype(np.float32), num_segments):
+        mel = librosa.feature.melspectrogram(
+            y=segment, sr=sr, n_mels=64, n_fft=1024, hop_length=512)
+        log_mel = librosa.power_to_db(mel)
+        std = log_mel.std()
+        if std > 0:
+            log_mel = (log_mel - log_mel.mean()) / std
+        frames = np.zeros((64, 96), np.float32)
+        keep = min(96, log_mel.shape[1])
+        frames[:, :keep] = log_mel[:, :keep]
+        out.append(frames.T)
+    return np.stack(out)[:, None].astype(np.float32)

@@ -1,15 +1,12 @@
 # Copyright (c) mmavs contributors. All rights reserved.
-"""Hand-computed checks of the measure functions behind the AVS metrics."""
-import math
-
+"""Hand-computed checks of the binary measures behind the AVS metrics."""
 import pytest
 import torch
 
 from mmavs.evaluation.functional import (binary_frame_stats, binary_scores,
                                          fmeasure_curves, fmeasure_thresholds,
-                                         frame_iou, harmonic_global,
-                                         semantic_frame_stats, semantic_scores,
-                                         threshold_buckets, threshold_counts)
+                                         frame_iou, threshold_buckets,
+                                         threshold_counts)
 
 BIG = 30.0  # sigmoid(30) == 1.0 and sigmoid(-200) == 0.0 in float32
 
@@ -39,7 +36,6 @@ def test_thresholds_are_official():
     assert bool((th[1:] > th[:-1]).all())
     assert torch.equal(th, torch.linspace(0, 1 - 1e-10, 255))
 
-
 def test_frame_stats_and_iou_hand_computed():
     logits, labels = frames_abc()
     stats = binary_frame_stats(logits, labels)
@@ -56,7 +52,6 @@ def test_frame_stats_and_iou_hand_computed():
         torch.tensor([[[1.0, -1.0]]]), torch.tensor([[[1, 0]]]))
     assert frame_iou(one).item() == pytest.approx(1 / (1 + 1.1920929e-7))
     assert frame_iou(one).item() < 1.0
-
 
 def test_fmeasure_curve_hand_computed():
     logits, labels = frames_abc()
@@ -82,7 +77,6 @@ def test_fmeasure_curve_hand_computed():
     assert curves[2, 0].item() == pytest.approx(f_beta(0.5, 1.0))
     assert curves[2, 1:].abs().max().item() == 0.0
 
-
 def test_scores_three_modes_hand_computed():
     logits, labels = frames_abc()
     stats = binary_frame_stats(logits, labels)
@@ -107,7 +101,6 @@ def test_scores_three_modes_hand_computed():
     assert data['F'] == pytest.approx(max(candidates))
     assert data['FPR'] == pytest.approx(3 / 12)
 
-
 def test_all_empty_gt_gives_zero_f():
     logits = torch.randn(2, 4, 4)
     stats = binary_frame_stats(logits, torch.zeros(2, 4, 4, dtype=torch.long))
@@ -115,7 +108,6 @@ def test_all_empty_gt_gives_zero_f():
     assert scores['F'] == 0.0
     tn = ((torch.sigmoid(logits) <= 0.5).flatten(1).sum(1) / 16.0)
     assert scores['J'] == pytest.approx(tn.mean().item(), abs=1e-6)
-
 
 def test_bucket_ties_match_official_comparison():
     """Probabilities exactly on thresholds (0, 0.5, 1.0) and random ones."""
@@ -135,7 +127,6 @@ def test_bucket_ties_match_official_comparison():
     assert torch.equal(threshold_counts(stats['hist_all'])[0], loop_pred)
     assert torch.equal(threshold_counts(stats['hist_fg'])[0], loop_tp)
 
-
 def test_buckets_equal_searchsorted_near_every_threshold():
     th = fmeasure_thresholds()
     near = [th]
@@ -149,7 +140,6 @@ def test_buckets_equal_searchsorted_near_every_threshold():
     expect = torch.searchsorted(th, prob, right=True)
     assert torch.equal(threshold_buckets(prob, th), expect)
 
-
 def test_ignore_pixels_are_not_scored():
     logits = torch.tensor([[[5., 5.], [-5., -5.]]])
     labels = torch.tensor([[[1, 255], [0, 255]]])
@@ -158,49 +148,3 @@ def test_ignore_pixels_are_not_scored():
     assert stats['pred_fg'].item() == 1
     assert int(stats['hist_all'].sum()) == 2
     assert frame_iou(stats).item() == pytest.approx(1.0, abs=1e-6)
-
-
-def test_semantic_scores_hand_computed():
-    # 3 classes, two 1x4 frames; class 2 never appears
-    onehot = torch.eye(3) * 10
-    pred0 = torch.tensor([0, 1, 1, 0])
-    pred1 = torch.tensor([0, 0, 0, 0])
-    logits = torch.stack([onehot[pred0].T, onehot[pred1].T]).unsqueeze(2)
-    labels = torch.tensor([[[0, 1, 0, 0]], [[0, 0, 1, 255]]])
-    stats = semantic_frame_stats(logits, labels)
-    assert stats['inter'].tolist() == [[2, 1, 0], [2, 0, 0]]
-    assert stats['pred'].tolist() == [[2, 2, 0], [3, 0, 0]]
-    assert stats['label'].tolist() == [[3, 1, 0], [2, 1, 0]]
-    s = semantic_scores(stats, bg_index=0)
-    iou0 = (2 / 3 + 2 / 3) / 2
-    iou1 = (1 / 2 + 0) / 2
-    f0 = (f_beta(1, 2 / 3) + f_beta(2 / 3, 1)) / 2
-    f1 = (f_beta(1 / 2, 1) + 0) / 2
-    assert s['count'].tolist() == [2, 2, 0]
-    assert s['iou_pc'].tolist() == pytest.approx([iou0, iou1, 0.0])
-    assert float(s['mIoU']) == pytest.approx((iou0 + iou1 + 0) / 3)
-    assert float(s['F']) == pytest.approx((f0 + f1 + 0) / 3)
-    assert float(s['mIoU_noBg']) == pytest.approx((iou1 + 0) / 2)
-    assert float(s['mIoU_noBg_legacy']) == pytest.approx((iou0 + iou1) / 2)
-    assert float(s['F_noBg']) == pytest.approx(f1 / 2)
-
-
-def test_harmonic_global_paper_anchor():
-    """AVSBench baseline on Robust-S4 (paper Table 2): G-mIoU 35.03.
-
-    The table's inputs are rounded to 0.1, so the formula gives 35.035 for
-    the published 35.032.
-    """
-    g_miou = harmonic_global(0.787, [0.766, 0.776, 0.782])
-    assert math.floor(100 * 100 * g_miou) / 100 == 35.03
-    assert abs(100 * g_miou - 35.032) < 0.005
-    # mean over conditions, not a harmonic mean per condition
-    assert g_miou == pytest.approx(
-        2 * 0.787 * (1 - 0.7746667) / (0.787 + 1 - 0.7746667), abs=1e-7)
-    g_f = harmonic_global(0.879, [0.871, 0.880, 0.882])
-    assert abs(100 * g_f - 21.479) < 0.01
-    assert harmonic_global(1.0, [0.0]) == 1.0
-    assert harmonic_global(0.0, [1.0]) == 0.0
-    assert math.isclose(harmonic_global(0.5, [0.5, 0.5]), 0.5)
-    with pytest.raises(ValueError, match='at least one negative'):
-        harmonic_global(0.5, [])

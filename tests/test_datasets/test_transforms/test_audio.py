@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import mmavs  # noqa: F401
-from mmavs.datasets.audio_utils import (AudioFileError, load_audio,
-                                        waveform_to_vggish_examples)
+from mmavs.datasets.audio_features import waveform_to_vggish_examples
+from mmavs.datasets.audio_io import AudioFileError, load_audio
 from mmavs.datasets.transforms.audio import (AudioPaddingWarning,
                                              AudioTooShortError)
 from mmavs.registry import TRANSFORMS

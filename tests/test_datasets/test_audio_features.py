@@ -1,10 +1,9 @@
 # Copyright (c) mmavs contributors. All rights reserved.
-"""The audio front-end: loading, VGGish log-mel parity, windows."""
+"""The audio front-ends: VGGish log-mel parity, lengths, windows."""
 import ast
 import hashlib
 import importlib.util
 import os.path as osp
-import pickle
 
 import numpy as np
 import pytest
@@ -13,12 +12,12 @@ import soundfile as sf
 import torch
 
 import mmavs  # noqa: F401
-from mmavs.datasets.audio_utils import (
-    AudioFileError, centre_crop_or_tile, clap_quantize, fill_to_length,
-    fit_length, load_audio, load_audio_feature, pan_to_stereo,
-    vggish_examples, vggish_log_mel, vggish_mel_matrix,
+from mmavs.datasets.audio_features import (
+    centre_crop_or_tile, clap_quantize, fill_to_length, fit_length,
+    pan_to_stereo, vggish_examples, vggish_log_mel, vggish_mel_matrix,
     waveform_to_vggish_examples, waveform_windows)
-from mmavs.testing import repo_root, tone, write_wav
+from mmavs.datasets.audio_io import AudioFileError, load_audio
+from mmavs.testing import repo_root
 
 
 # ---------------------------------------------------------------------------
@@ -115,32 +114,6 @@ def test_vggish_front_end_matches_torchvggish_golden(unseen_audio_files):
     np.testing.assert_allclose(rows, golden['examples'], rtol=0, atol=1e-4)
 
 
-def test_load_audio_any_format_rate_and_channels(tmp_path):
-    stereo = tone(440, 1.2, 22050, channels=2)
-    for ext in ('wav', 'flac', 'mp3'):
-        path = str(tmp_path / f'a.{ext}')
-        sf.write(path, stereo.T, 22050)
-        wave, sr = load_audio(path, sample_rate=16000)
-        assert sr == 16000 and wave.ndim == 1
-        assert abs(len(wave) - int(1.2 * 16000)) <= 1200  # mp3 adds padding
-        raw, raw_sr = load_audio(path, mono=False)
-        assert raw.shape[0] == 2 and raw_sr == 22050
-        np.testing.assert_allclose(
-            load_audio(path)[0], raw.mean(axis=0), atol=1e-12)
-
-
-@pytest.mark.parametrize('case', ['missing', 'garbage', 'empty'])
-def test_load_audio_bad_files(tmp_path, case):
-    path = str(tmp_path / 'bad.wav')
-    if case == 'garbage':
-        with open(path, 'wb') as f:
-            f.write(b'RIFF\x00\x00\x00\x00WAVEnot audio')
-    elif case == 'empty':
-        sf.write(path, np.zeros(0), 16000, subtype='PCM_16')
-    with pytest.raises(AudioFileError, match=r'bad\.wav'):
-        load_audio(path)
-
-
 def test_vggish_too_short_names_source():
     with pytest.raises(AudioFileError, match='clipX.*too short'):
         waveform_to_vggish_examples(np.zeros(15000), 16000, source='clipX')
@@ -229,37 +202,3 @@ def test_waveform_windows_and_quantize():
     q = clap_quantize(np.array([0.5, 2.0, -0.1234567]))
     np.testing.assert_allclose(
         q, np.array([16383, 32767, -4045]) / 32767.0, rtol=0, atol=1e-7)
-
-
-def test_load_audio_feature_pkl_npy_and_errors(tmp_path):
-    # the official pkl: torch.tensor(..., requires_grad=True)[:, None].float()
-    examples = np.random.default_rng(1).standard_normal((4, 96, 64))
-    tensor = torch.tensor(examples, requires_grad=True)[:, None, :, :].float()
-    pkl = str(tmp_path / 'lm.pkl')
-    with open(pkl, 'wb') as f:
-        pickle.dump(tensor, f)
-    loaded = load_audio_feature(pkl)
-    assert loaded.shape == (4, 1, 96, 64) and loaded.dtype == np.float32
-    np.testing.assert_allclose(loaded[:, 0], examples, atol=1e-6)
-    npy = str(tmp_path / 'emb.npy')
-    np.save(npy, np.ones((3, 128)))
-    assert load_audio_feature(npy).shape == (3, 128)
-    # a pickle naming any other callable is refused
-    evil = str(tmp_path / 'evil.pkl')
-    with open(evil, 'wb') as f:
-        pickle.dump(print, f)
-    with pytest.raises(AudioFileError, match='evil.pkl'):
-        load_audio_feature(evil)
-    with pytest.raises(AudioFileError, match='not found.*nope.npy'):
-        load_audio_feature(str(tmp_path / 'nope.npy'))
-    np.save(str(tmp_path / 'empty.npy'), np.zeros((0, 128)))
-    with pytest.raises(AudioFileError, match=r'empty\.npy is empty'):
-        load_audio_feature(str(tmp_path / 'empty.npy'))
-
-
-def test_write_wav_roundtrip(tmp_path):
-    wave = tone(100, 0.5, 8000)
-    path = write_wav(str(tmp_path / 'x' / 't.wav'), wave, 8000)
-    back, sr = load_audio(path)
-    assert sr == 8000
-    np.testing.assert_allclose(back, wave, atol=1 / 32768)

@@ -12,9 +12,9 @@ from torch.utils.data import DataLoader
 import mmavs  # noqa: F401
 from mmavs.datasets import (S4_CATEGORY_GROUPS, AVSBenchMS3Dataset,
                             AVSBenchS4Dataset, RobustAVSDataset)
-from mmavs.datasets.audio_utils import (load_audio, load_audio_feature,
-                                        waveform_to_vggish_examples)
-from mmavs.datasets.transforms.negative_audio import official_robust_log_mel
+from mmavs.datasets.audio_features import (official_robust_log_mel,
+                                           waveform_to_vggish_examples)
+from mmavs.datasets.audio_io import load_audio, load_audio_feature
 from mmavs.testing import make_ms3_fixture, make_s4_fixture, tone, write_wav
 
 
@@ -137,29 +137,6 @@ def test_offscreen_groups(s4_root):
     _wrapper(root, conditions=['positive', 'silence'], category_groups={})
 
 
-def test_official_avoid_groups():
-    ds = RobustAVSDataset.__new__(RobustAVSDataset)
-    ds.category_groups = dict(a='music', b='human', c='animal', d='device')
-    ds.avoid_groups = {'music': ('human', )}
-    ds.offscreen_sampling = 'clip'
-    ds._num_clips = 4
-    ds.clip_categories = dict(c0='a', c1='b', c2='c', c3='d')
-    ds.category_file = None
-    ds.category_separator = None
-
-    class _Inner:
-
-        def get_data_info(self, i):
-            return dict(clip_id=f'c{i}', category='')
-
-    ds.dataset = _Inner()
-    ds._offscreen_cache = {}
-    ds._init_categories()
-    # the music clip avoids human sounds; the human clip may take music
-    assert sorted(ds._offscreen_candidates(0)[0].tolist()) == [2, 3]
-    assert sorted(ds._offscreen_candidates(1)[0].tolist()) == [0, 2, 3]
-
-
 def test_determinism_workers_and_seed(s4_root):
     root, _ = s4_root
     ds = _wrapper(root, seed=3)
@@ -239,7 +216,7 @@ def test_unseen_recordings(s4_root, unseen_audio_dir, unseen_audio_files):
         'thunderstorm_segment.wav'
     }
     k = 0
-    path = ds.get_data_info(k)['audio_path']
+    path = ds.get_data_info(k)['negative_audio']['path']
     assert osp.basename(path) in paper and path in files
     wave, sr = load_audio(path, sample_rate=16000, res_type='kaiser_fast')
     expected = waveform_to_vggish_examples(wave, sr, res_type='kaiser_fast')
@@ -253,7 +230,7 @@ def test_unseen_recordings(s4_root, unseen_audio_dir, unseen_audio_files):
         conditions=[dict(name='rooster', files=['rooster_segment.wav'])],
         unseen_audio_root=unseen_audio_dir)
     assert all(
-        osp.basename(one.get_data_info(i)['audio_path']) ==
+        osp.basename(one.get_data_info(i)['negative_audio']['path']) ==
         'rooster_segment.wav' for i in range(len(one)))
 
 
@@ -272,10 +249,12 @@ def test_unseen_recordings_need_their_folder(s4_root, tmp_path):
         root,
         conditions=[dict(name='bell', files=['bell.wav'])],
         unseen_audio_root=str(folder))
-    assert ds.get_data_info(0)['audio_path'] == str(folder / 'bell.wav')
+    assert ds.get_data_info(0)['negative_audio']['path'] == str(
+        folder / 'bell.wav')
     absolute = _wrapper(
         root, conditions=[dict(name='bell', files=[str(folder / 'bell.wav')])])
-    assert absolute.get_data_info(0)['audio_path'] == str(folder / 'bell.wav')
+    assert absolute.get_data_info(0)['negative_audio']['path'] == str(
+        folder / 'bell.wav')
     with pytest.raises(FileNotFoundError, match='nothere.wav'):
         _wrapper(
             root,
@@ -352,7 +331,7 @@ def test_ms3_needs_categories(tmp_path):
     csv.write_text('vid,a_obj,label\n' + f'{vids[0]},man_guitar,v1m\n' +
                    f'{vids[1]},dog,v1m\n' + f'{vids[2]},car_bus,v1m\n' +
                    f'{vids[2]},man,v1s\n')
-    from mmavs.datasets.robust import MS3_AVOID_GROUPS, MS3_OBJECT_GROUPS
+    from mmavs.datasets.metainfo import MS3_AVOID_GROUPS, MS3_OBJECT_GROUPS
     ds = RobustAVSDataset(
         inner,
         conditions=['offscreen'],

@@ -90,5 +90,5 @@ def test_tiny_configs_train_and_predict(layout):
     model.eval()
     with torch.no_grad():
         preds = model(**batch, mode='predict')
-    channels = 6 if layout == 'avss' else 1
+    channels = 9 if layout == 'avss' else 1
     assert preds[0].seg_logits.data.shape == (channels, 64, 64)

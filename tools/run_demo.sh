@@ -14,7 +14,6 @@ WORK_DIR=${2:-work_dirs/demo}
 VENV=$(bash "$ROOT/tools/setup_env.sh")
 PY="$VENV/bin/python"
 cd "$ROOT"
-export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 
 "$PY" tools/dataset_converters/make_synthavs.py --ensure

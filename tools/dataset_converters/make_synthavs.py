@@ -23,15 +23,10 @@ recipe are unchanged).
 import argparse
 import json
 import os.path as osp
-import sys
 import time
 
-# Run this clone's mmavs even when another one is installed.
-sys.path.insert(0,
-                osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-
-from mmavs.apis.synthavs_audio import ensure_synthavs_audio  # noqa: E402
-from mmavs.datasets.synth_avs import (  # noqa: E402
+from mmavs.apis.synthavs_audio import ensure_synthavs_audio
+from mmavs.datasets.synth_avs import (
     CASE_TYPES, DEFAULT_SPLIT_SIZES, LAYOUTS, default_synthavs_root,
     ensure_synthavs, generate_synthavs)
 

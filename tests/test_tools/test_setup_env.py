@@ -176,11 +176,13 @@ def test_two_git_clones_import_their_own_code(tmp_path):
                        cwd=other / 'tools') == name
         assert _import(python, 'mmavs', '__file__', cwd=tmp_path) == str(
             tmp_path / name / 'mmavs' / '__init__.py')
-        # a tool started by path, no PYTHONPATH
+        # collect_env names the package it imports (outside both clones:
+        # `python -m` puts the working dir first on sys.path)
         env = dict(os.environ, HF_HUB_OFFLINE='1')
         env.pop('PYTHONPATH', None)
         proc = subprocess.run(
             [python, '-m', 'mmavs.utils.collect_env'],
-            capture_output=True, text=True, env=env, cwd=other, timeout=300)
+            capture_output=True, text=True, env=env, cwd=tmp_path,
+            timeout=300)
         assert proc.returncode == 0, proc.stderr
         assert f'mmavs path: {tmp_path / name / "mmavs"}' in proc.stdout

@@ -83,8 +83,10 @@ def test_mim_model_index_parser_reads_every_model():
         len(glob.glob(osp.join(repo_root(), 'configs', f, '*.py')))
         for f in METHOD_FOLDERS)
     assert len(index.models) == configs
-    model = {m.name: m for m in index.models}[
-        'tpavi_pvt-v2-b5_1xb4-15e_s4-224x224']
+    model = {
+        m.name: m
+        for m in index.models
+    }['tpavi_pvt-v2-b5_1xb4-15e_s4-224x224']
     assert model.results[0].metrics['J'] == 78.74
     assert model.in_collection == 'TPAVI'
 
@@ -94,15 +96,20 @@ def test_mim_search_finds_the_models_of_a_built_package(tmp_path):
     """Build a wheel from a clone (which copies configs, tools and the index
     into mmavs/.mim), install it alone and run ``mim search mmavs``."""
     clone = tmp_path / 'clone'
-    subprocess.run(['git', 'clone', '-q', repo_root(), str(clone)],
-                   check=True, timeout=120)
+    subprocess.run(['git', 'clone', '-q',
+                    repo_root(), str(clone)],
+                   check=True,
+                   timeout=120)
     python = osp.join(repo_root(), '.venv', 'bin', 'python')
     subprocess.run([
         python, '-m', 'pip', 'wheel', '-q', '--no-deps', '--no-index',
         '--no-build-isolation', '-w',
         str(tmp_path / 'wheel'),
         str(clone)
-    ], check=True, timeout=300, capture_output=True)
+    ],
+                   check=True,
+                   timeout=300,
+                   capture_output=True)
     wheel = glob.glob(str(tmp_path / 'wheel' / 'mmavs-*.whl'))
     assert len(wheel) == 1
     site = tmp_path / 'site'
@@ -110,18 +117,27 @@ def test_mim_search_finds_the_models_of_a_built_package(tmp_path):
         python, '-m', 'pip', 'install', '-q', '--no-deps', '--no-index',
         '--target',
         str(site), wheel[0]
-    ], check=True, timeout=300, capture_output=True)
+    ],
+                   check=True,
+                   timeout=300,
+                   capture_output=True)
     assert osp.isfile(site / 'mmavs' / '.mim' / 'model-index.yml')
     assert osp.isfile(site / 'mmavs' / '.mim' / 'configs' / 'tpavi' /
                       'metafile.yaml')
     # mim of the shared layer, with only the built package on the path
     shared = subprocess.run(
-        ['bash', osp.join(repo_root(), 'tools', 'setup_env.sh'), '--path'],
-        capture_output=True, text=True, check=True).stdout.strip()
+        ['bash',
+         osp.join(repo_root(), 'tools', 'setup_env.sh'), '--path'],
+        capture_output=True,
+        text=True,
+        check=True).stdout.strip()
     env = dict(os.environ, PYTHONPATH=str(site))
-    proc = subprocess.run(
-        [osp.join(shared, 'bin', 'mim'), 'search', 'mmavs'],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+    proc = subprocess.run([osp.join(shared, 'bin', 'mim'), 'search', 'mmavs'],
+                          capture_output=True,
+                          text=True,
+                          env=env,
+                          cwd=tmp_path,
+                          timeout=300)
     assert proc.returncode == 0, proc.stderr
     for name in ('tpavi_pvt-v2-b5_1xb4-15e_s4-224x224',
                  'ravs_mit-b5-vggish_8xb2-40e_s4-224x224',

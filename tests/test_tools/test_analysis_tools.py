@@ -34,8 +34,8 @@ def test_print_config_shows_inherited_and_overridden_keys(tmp_path, capsys):
     tool = load_tool_module('tools/misc/print_config.py')
     saved = tmp_path / 'full.py'
     tool.main([
-        osp.join(repo_root(), FILM), '--cfg-options',
-        'train_cfg.max_iters=7', '--save-path',
+        osp.join(repo_root(), FILM), '--cfg-options', 'train_cfg.max_iters=7',
+        '--save-path',
         str(saved)
     ])
     out = capsys.readouterr().out
@@ -98,9 +98,17 @@ def test_analyze_logs_reads_json_lines_and_plots(tmp_path, capsys):
     lines = [
         dict(lr=0.1, loss=2.0, iter=1, step=1),
         dict(lr=0.1, loss=1.5, iter=2, step=2),
-        {'J@frame': 0.25, 'F@frame': 0.5, 'step': 2},
+        {
+            'J@frame': 0.25,
+            'F@frame': 0.5,
+            'step': 2
+        },
         dict(lr=0.1, loss=1.0, iter=3, step=3),
-        {'J@frame': 0.75, 'F@frame': 0.5, 'step': 3},
+        {
+            'J@frame': 0.75,
+            'F@frame': 0.5,
+            'step': 3
+        },
     ]
     log.write_text('\n'.join(json.dumps(x) for x in lines) + '\n')
     series = tool.load_json_log(str(log))
@@ -120,9 +128,13 @@ def test_analyze_logs_reads_json_lines_and_plots(tmp_path, capsys):
 
 def _semantic_frame(idx, pred, gt, **meta):
     logits = torch.nn.functional.one_hot(torch.tensor(pred), 3).float()
-    return dict(clip_id='v', frame_idx=idx, num_frames=2,
-                seg_logits=dict(data=logits.T.reshape(3, 2, 2)),
-                gt_sem_seg=dict(data=torch.tensor(gt).view(1, 2, 2)), **meta)
+    return dict(
+        clip_id='v',
+        frame_idx=idx,
+        num_frames=2,
+        seg_logits=dict(data=logits.T.reshape(3, 2, 2)),
+        gt_sem_seg=dict(data=torch.tensor(gt).view(1, 2, 2)),
+        **meta)
 
 
 def test_confusion_matrix_counts_scored_pixels(tmp_path, capsys):
@@ -140,8 +152,7 @@ def test_confusion_matrix_counts_scored_pixels(tmp_path, capsys):
     # pixel 3 is ignored, the padding frame is not scored:
     # (gt 1, pred 1), (gt 0, pred 1), (gt 1, pred 0)
     assert rows[0] == ['gt \\ pred', '0', '1', '2']
-    assert [list(map(int, r[1:])) for r in rows[1:]] == [[0, 1, 0],
-                                                        [1, 1, 0],
-                                                        [0, 0, 0]]
+    assert [list(map(int, r[1:])) for r in rows[1:]] == [[0, 1, 0], [1, 1, 0],
+                                                         [0, 0, 0]]
     assert osp.getsize(out_dir / 'confusion_matrix.png') > 0
     assert 'pixel accuracy 0.3333' in capsys.readouterr().out

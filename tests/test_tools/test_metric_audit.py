@@ -84,7 +84,8 @@ def test_every_binary_convention_against_hand_computed_values(tmp_path):
         'pooled over the dataset (F: best threshold)':
         (3 / 5, 1.3 * (1 / 3) / (0.3 + 1 / 3)),
         # at 0.5: TP=3, FP=2, FN=0
-        'pooled over the dataset (F: at 0.5)': (3 / 5, 1.3 * 3 / (1.3 * 3 + 2)),
+        'pooled over the dataset (F: at 0.5)':
+        (3 / 5, 1.3 * 3 / (1.3 * 3 + 2)),
     }
     assert set(rows) == set(expected)
     for name, (j_exp, f_exp) in expected.items():
@@ -95,8 +96,9 @@ def test_every_binary_convention_against_hand_computed_values(tmp_path):
     assert len({round(f, 6) for f in per_batch}) == 3
     # every row names a repository
     for row in rows.values():
-        assert any(repo in row['source'] for repo in (
-            'OpenNLPLab/AVSBench', 'yannqi/COMBO-AVS', 'cyh-0/CAVP'))
+        assert any(repo in row['source']
+                   for repo in ('OpenNLPLab/AVSBench', 'yannqi/COMBO-AVS',
+                                'cyh-0/CAVP'))
     assert 'yannqi/COMBO-AVS #7' in rows['per batch, 4 clip(s)']['source']
     assert 'OpenNLPLab/AVSBench #22' in rows[
         'per frame, empty GT in J, out of F']['source']
@@ -107,17 +109,24 @@ def test_every_binary_convention_against_hand_computed_values(tmp_path):
 
 def test_semantic_conventions_against_hand_computed_values(tmp_path):
     """Three classes, one real frame and one padding frame."""
+
     def frame(idx, pred, gt, valid):
         logits = torch.nn.functional.one_hot(torch.tensor(pred),
                                              3).float().T.reshape(3, 2, 2)
-        return dict(clip_id='v', frame_idx=idx, num_frames=2, valid=valid,
-                    seg_logits=dict(data=logits * 5),
-                    gt_sem_seg=dict(data=torch.tensor(gt).view(1, 2, 2)))
+        return dict(
+            clip_id='v',
+            frame_idx=idx,
+            num_frames=2,
+            valid=valid,
+            seg_logits=dict(data=logits * 5),
+            gt_sem_seg=dict(data=torch.tensor(gt).view(1, 2, 2)))
 
     # frame 0: class 1 predicted on pixels 0-1, labelled on 0 and 2
     # padding frame: class 2 predicted on pixel 3 (label 0 everywhere)
-    frames = [frame(0, [1, 1, 0, 0], [1, 0, 1, 0], True),
-              frame(1, [0, 0, 0, 2], [0, 0, 0, 0], False)]
+    frames = [
+        frame(0, [1, 1, 0, 0], [1, 0, 1, 0], True),
+        frame(1, [0, 0, 0, 2], [0, 0, 0, 0], False)
+    ]
     dumper = DumpAVSResults(out_file_path=str(tmp_path / 'avss.pkl'))
     dumper.process(None, frames)
     dumper.compute_metrics(dumper.results)

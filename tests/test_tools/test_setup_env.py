@@ -19,14 +19,13 @@ def _fake_repo(tmp_path, name='repo', marker='fake'):
     repo = tmp_path / name
     (repo / 'tools').mkdir(parents=True)
     shutil.copy(osp.join(repo_root(), 'tools', 'setup_env.sh'), repo / 'tools')
-    shutil.copytree(osp.join(repo_root(), 'requirements'),
-                    repo / 'requirements')
+    shutil.copytree(
+        osp.join(repo_root(), 'requirements'), repo / 'requirements')
     for f in PACKAGE_FILES:
         shutil.copy(osp.join(repo_root(), f), repo / f)
     (repo / 'configs').mkdir()
     (repo / 'mmavs').mkdir()
-    shutil.copy(
-        osp.join(repo_root(), 'mmavs', 'version.py'), repo / 'mmavs')
+    shutil.copy(osp.join(repo_root(), 'mmavs', 'version.py'), repo / 'mmavs')
     (repo / 'mmavs' / '__init__.py').write_text(f'MARKER = {marker!r}\n')
     return repo
 
@@ -34,15 +33,21 @@ def _fake_repo(tmp_path, name='repo', marker='fake'):
 def _run(repo, cache, *args, timeout=300):
     env = dict(os.environ, MMAVS_CACHE=str(cache))
     env.pop('PYTHONPATH', None)
-    return subprocess.run(['bash', str(repo / 'tools' / 'setup_env.sh'),
-                           *args], capture_output=True, text=True, env=env,
-                          timeout=timeout)
+    return subprocess.run(
+        ['bash', str(repo / 'tools' / 'setup_env.sh'), *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout)
 
 
 def _shared_env():
     proc = subprocess.run(
-        ['bash', osp.join(repo_root(), 'tools', 'setup_env.sh'), '--path'],
-        capture_output=True, text=True, check=True)
+        ['bash',
+         osp.join(repo_root(), 'tools', 'setup_env.sh'), '--path'],
+        capture_output=True,
+        text=True,
+        check=True)
     venv = proc.stdout.strip()
     if not osp.isfile(osp.join(venv, '.mmavs-ready')):
         pytest.skip(f'the shared environment {venv} is not built')
@@ -54,7 +59,11 @@ def _import(python, module, attr, cwd):
     env.pop('PYTHONPATH', None)
     proc = subprocess.run(
         [python, '-c', f'import {module} as m; print(m.{attr})'],
-        capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd,
+        timeout=120)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout.strip().splitlines()[-1]
 
@@ -93,8 +102,9 @@ def test_clone_gets_its_own_editable_env_over_the_shared_one(tmp_path):
     python = osp.join(local, 'bin', 'python')
     # the stub of this clone, not anything else, and no PYTHONPATH
     assert _import(python, 'mmavs', 'MARKER', cwd=tmp_path) == 'fake'
-    assert _import(python, 'mmavs', '__file__', cwd=tmp_path) == str(
-        repo / 'mmavs' / '__init__.py')
+    assert _import(
+        python, 'mmavs', '__file__',
+        cwd=tmp_path) == str(repo / 'mmavs' / '__init__.py')
     # the heavy packages come from the shared layer
     yaml_file = _import(python, 'yaml', '__file__', cwd=tmp_path)
     assert osp.realpath(yaml_file).startswith(osp.realpath(shared) + os.sep)
@@ -138,10 +148,13 @@ def test_mmavs_in_the_shared_env_is_refused(tmp_path):
     subprocess.run(['python3', '-m', 'venv', '--without-pip', venv],
                    check=True)
     open(osp.join(venv, '.mmavs-ready'), 'w').close()
-    site = subprocess.run(
-        [osp.join(venv, 'bin', 'python'), '-c',
-         'import sysconfig; print(sysconfig.get_paths()["purelib"])'],
-        capture_output=True, text=True, check=True).stdout.strip()
+    site = subprocess.run([
+        osp.join(venv, 'bin', 'python'), '-c',
+        'import sysconfig; print(sysconfig.get_paths()["purelib"])'
+    ],
+                          capture_output=True,
+                          text=True,
+                          check=True).stdout.strip()
     os.makedirs(osp.join(site, 'mmavs'))
     proc = _run(repo, cache)
     assert proc.returncode != 0
@@ -157,32 +170,41 @@ def test_two_git_clones_import_their_own_code(tmp_path):
     pythons = {}
     for name in ('a', 'b'):
         clone = tmp_path / name
-        subprocess.run(['git', 'clone', '-q', repo_root(), str(clone)],
-                       check=True, timeout=120)
+        subprocess.run(
+            ['git', 'clone', '-q',
+             repo_root(), str(clone)],
+            check=True,
+            timeout=120)
         with open(clone / 'mmavs' / 'version.py', 'a') as f:
             f.write(f'CLONE = {name!r}\n')
         env = dict(os.environ)
         env.pop('PYTHONPATH', None)
-        proc = subprocess.run(['bash', str(clone / 'tools' / 'setup_env.sh')],
-                              capture_output=True, text=True, env=env,
-                              timeout=600)
+        proc = subprocess.run(
+            ['bash', str(clone / 'tools' / 'setup_env.sh')],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=600)
         assert proc.returncode == 0, proc.stderr
         assert proc.stdout.strip() == str(clone / '.venv')
         pythons[name] = str(clone / '.venv' / 'bin' / 'python')
     for name, python in pythons.items():
         other = tmp_path / ('b' if name == 'a' else 'a')
         # from the other clone's root: still this clone's package
-        assert _import(python, 'mmavs.version', 'CLONE',
-                       cwd=other / 'tools') == name
-        assert _import(python, 'mmavs', '__file__', cwd=tmp_path) == str(
-            tmp_path / name / 'mmavs' / '__init__.py')
+        assert _import(
+            python, 'mmavs.version', 'CLONE', cwd=other / 'tools') == name
+        assert _import(
+            python, 'mmavs', '__file__',
+            cwd=tmp_path) == str(tmp_path / name / 'mmavs' / '__init__.py')
         # collect_env names the package it imports (outside both clones:
         # `python -m` puts the working dir first on sys.path)
         env = dict(os.environ, HF_HUB_OFFLINE='1')
         env.pop('PYTHONPATH', None)
-        proc = subprocess.run(
-            [python, '-m', 'mmavs.utils.collect_env'],
-            capture_output=True, text=True, env=env, cwd=tmp_path,
-            timeout=300)
+        proc = subprocess.run([python, '-m', 'mmavs.utils.collect_env'],
+                              capture_output=True,
+                              text=True,
+                              env=env,
+                              cwd=tmp_path,
+                              timeout=300)
         assert proc.returncode == 0, proc.stderr
         assert f'mmavs path: {tmp_path / name / "mmavs"}' in proc.stdout

@@ -88,8 +88,11 @@ def plot_curves(logs: Sequence[Series],
     for ax, key in zip(axes[:, 0], keys):
         for series, name in zip(logs, legend):
             steps, values = series[key]
-            ax.plot(steps, values, marker='.' if len(steps) < 30 else None,
-                    label=name)
+            ax.plot(
+                steps,
+                values,
+                marker='.' if len(steps) < 30 else None,
+                label=name)
         ax.set_xlabel('step')
         ax.set_ylabel(key)
         ax.grid(alpha=0.3)

@@ -100,8 +100,7 @@ def save(matrix: torch.Tensor, names: Sequence[str], out_dir: str,
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
     os.makedirs(out_dir, exist_ok=True)
-    with open(osp.join(out_dir, 'confusion_matrix.csv'), 'w',
-              newline='') as f:
+    with open(osp.join(out_dir, 'confusion_matrix.csv'), 'w', newline='') as f:
         writer = csv.writer(f)
         writer.writerow(['gt \\ pred'] + list(names))
         for name, row in zip(names, matrix.tolist()):

@@ -22,8 +22,9 @@ import argparse
 from typing import List
 
 import torch
-from mmengine.config import DictAction
 from torch import nn
+
+from mmavs.utils import add_cfg_options_arg
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -40,11 +41,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         '--num-frames', type=int, default=5, help='frames per clip (T)')
     parser.add_argument(
         '--show-table', action='store_true', help='print the per-module table')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings of the config, key=value pairs')
+    add_cfg_options_arg(parser)
     return parser.parse_args(argv)
 
 

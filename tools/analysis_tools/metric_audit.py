@@ -69,8 +69,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Re-score a predictions file (tools/test.py --out) '
         'under the J / F conventions of the public AVS repositories')
-    parser.add_argument('preds', help='predictions file of tools/test.py '
-                        '--out')
+    parser.add_argument(
+        'preds', help='predictions file of tools/test.py '
+        '--out')
     parser.add_argument(
         '--batch-sizes',
         type=int,
@@ -104,7 +105,8 @@ def _num_channels(results: Sequence[dict]) -> int:
     return channels.pop()
 
 
-def binary_rows(results: Sequence[dict], batch_sizes: Sequence[int],
+def binary_rows(results: Sequence[dict],
+                batch_sizes: Sequence[int],
                 ignore_index: int = 255) -> List[dict]:
     """The binary conventions (see the module docstring).
 
@@ -127,8 +129,8 @@ def binary_rows(results: Sequence[dict], batch_sizes: Sequence[int],
     clips = metric.results
 
     def scores(mode: str, batch_size=None) -> Dict[str, float]:
-        out = AVSMetric(mode=mode, batch_size=batch_size,
-                        **opts).compute_metrics(clips)
+        out = AVSMetric(
+            mode=mode, batch_size=batch_size, **opts).compute_metrics(clips)
         return out[f'J@{mode}'], out[f'F@{mode}']
 
     tested = max(r['batch_clips'] for r in clips)
@@ -140,8 +142,8 @@ def binary_rows(results: Sequence[dict], batch_sizes: Sequence[int],
         rows.append(
             _row(f'per batch, {size} clip(s)', *scores('avsbench', size),
                  COMBO))
-    rows.append(_row('per frame, empty GT in J, out of F', *scores('frame'),
-                     ISSUE22))
+    rows.append(
+        _row('per frame, empty GT in J, out of F', *scores('frame'), ISSUE22))
     stats = concat_stats([r['stats'] for r in clips])
     inside = binary_scores(stats, 'frame', empty_gt_in_f=True)
     rows.append(
@@ -149,8 +151,8 @@ def binary_rows(results: Sequence[dict], batch_sizes: Sequence[int],
              ISSUE22_IN))
     j_pooled, f_pooled = scores('dataset')
     rows.append(
-        _row('pooled over the dataset (F: best threshold)', j_pooled,
-             f_pooled, CAVP6))
+        _row('pooled over the dataset (F: best threshold)', j_pooled, f_pooled,
+             CAVP6))
     rows.append(
         _row('pooled over the dataset (F: at 0.5)', j_pooled,
              pooled_fbeta(stats), CAVP6_05))
@@ -187,8 +189,8 @@ def semantic_rows(results: Sequence[dict],
     }
     pooled = pooled_semantic_scores(stats)
     return [
-        _row('AVSS legacy: all classes, padding scored', old['mIoU'],
-             old['F'], AVSS_LEGACY),
+        _row('AVSS legacy: all classes, padding scored', old['mIoU'], old['F'],
+             AVSS_LEGACY),
         _row('AVSS legacy noBg (last class dropped)', old['mIoU_noBg@legacy'],
              old['F_noBg@legacy'], AVSS_LEGACY_NOBG),
         _row('AVSS corrected: all classes, padding excluded', new['mIoU'],

@@ -9,20 +9,14 @@ Example::
 """
 import argparse
 
-from mmengine.config import DictAction
-
-from mmavs.utils import load_config
+from mmavs.utils import add_cfg_options_arg, load_config
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description='Print the full config (after inheritance)')
     parser.add_argument('config', help='config file')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings of the config, key=value pairs')
+    add_cfg_options_arg(parser)
     parser.add_argument(
         '--save-path', help='also write the full config to this .py file')
     return parser.parse_args(argv)

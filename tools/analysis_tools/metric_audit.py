@@ -30,9 +30,11 @@ pooled row ``mode='dataset'`` on the same per-frame counts.
 """
 import argparse
 import json
+import logging
 from collections import OrderedDict
 from typing import Dict, List, Sequence
 
+from mmengine.logging import MMLogger
 from prettytable import PrettyTable
 
 from mmavs.evaluation.functional import (binary_scores, concat_stats,
@@ -179,8 +181,14 @@ def semantic_rows(results: Sequence[dict],
     for clip in results:
         legacy.process(None, clip['frames'])
         corrected.process(None, clip['frames'])
-    old = legacy.compute_metrics(legacy.results)
-    new = corrected.compute_metrics(corrected.results)
+    logger = MMLogger.get_current_instance()
+    level = logger.level
+    logger.setLevel(logging.WARNING)  # AVSSMetric's per-class tables
+    try:
+        old = legacy.compute_metrics(legacy.results)
+        new = corrected.compute_metrics(corrected.results)
+    finally:
+        logger.setLevel(level)
     stats = {
         k: concat_stats([{
             k: r['stats'][k].long()

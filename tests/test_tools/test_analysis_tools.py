@@ -141,7 +141,7 @@ def test_confusion_matrix_counts_scored_pixels(tmp_path, capsys):
     tool = load_tool_module('tools/analysis_tools/confusion_matrix.py')
     dumper = DumpAVSResults(out_file_path=str(tmp_path / 'preds.pkl'))
     dumper.process(None, [
-        _semantic_frame(0, [1, 1, 0, 2], [1, 0, 1, 255]),
+        _semantic_frame(0, [1, 1, 0, 2], [1, 0, 0, 255]),
         _semantic_frame(1, [2, 2, 2, 2], [0, 0, 0, 0], valid=False),
     ])
     dumper.compute_metrics(dumper.results)
@@ -150,9 +150,9 @@ def test_confusion_matrix_counts_scored_pixels(tmp_path, capsys):
     with open(out_dir / 'confusion_matrix.csv') as f:
         rows = list(csv.reader(f))
     # pixel 3 is ignored, the padding frame is not scored:
-    # (gt 1, pred 1), (gt 0, pred 1), (gt 1, pred 0)
+    # (gt 1, pred 1), (gt 0, pred 1), (gt 0, pred 0); rows are the truth
     assert rows[0] == ['gt \\ pred', '0', '1', '2']
-    assert [list(map(int, r[1:])) for r in rows[1:]] == [[0, 1, 0], [1, 1, 0],
+    assert [list(map(int, r[1:])) for r in rows[1:]] == [[1, 1, 0], [0, 1, 0],
                                                          [0, 0, 0]]
     assert osp.getsize(out_dir / 'confusion_matrix.png') > 0
-    assert 'pixel accuracy 0.3333' in capsys.readouterr().out
+    assert 'pixel accuracy 0.6667' in capsys.readouterr().out

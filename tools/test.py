@@ -2,9 +2,10 @@
 """Evaluate a checkpoint: ``python tools/test.py CONFIG CHECKPOINT [options]``.
 
 Metrics come from the config's ``test_evaluator`` and are written as JSON to
-the run's log dir and to ``{work_dir}/metrics.json``; ``--out`` also dumps the
-predictions of every clip (pickle),
-``--show-dir`` writes mask overlays (PNG).
+the run's log dir and to ``{work_dir}/metrics.json``; ``--out`` also saves the
+predictions of every clip (``DumpAVSResults``: logits, ground truth and
+metainfo per frame, read by ``tools/analysis_tools/metric_audit.py`` and
+``confusion_matrix.py``), ``--show-dir`` writes mask overlays (PNG).
 """
 import argparse
 import os.path as osp
@@ -21,9 +22,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument(
         '--out',
-        help=
-        'dump the predictions of every clip (list of dict(clip_id, frames)) to this pickle file'
-    )
+        help='save the predictions of every clip (logits, ground truth and '
+        'metainfo per frame; torch.save format, read weights-only) to this '
+        'file, e.g. preds.pkl')
     parser.add_argument(
         '--show-dir',
         help='write mask overlays to this dir (relative to the run dir, or '

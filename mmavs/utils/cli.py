@@ -7,6 +7,19 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 
 
+def add_cfg_options_arg(parser: argparse.ArgumentParser) -> None:
+    """Add ``--cfg-options key=value ...`` (parsed into ``cfg_options``).
+
+    Args:
+        parser (ArgumentParser): The tool's parser.
+    """
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings of the config, key=value pairs')
+
+
 def add_runtime_args(parser: argparse.ArgumentParser) -> None:
     """Add ``--work-dir``, ``--cfg-options``, ``--unsafe-load``,
     ``--launcher`` and ``--local-rank``.
@@ -15,11 +28,7 @@ def add_runtime_args(parser: argparse.ArgumentParser) -> None:
         parser (ArgumentParser): The tool's parser.
     """
     parser.add_argument('--work-dir', help='the dir to save logs and outputs')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings of the config, key=value pairs')
+    add_cfg_options_arg(parser)
     parser.add_argument(
         '--unsafe-load',
         action='store_true',

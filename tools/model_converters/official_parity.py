@@ -69,10 +69,8 @@ import torch
 import torch.nn.functional as F
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-if REPO not in sys.path:
-    sys.path.insert(0, REPO)
 
-from mmavs.testing.parity import (  # noqa: E402
+from mmavs.testing.parity import (
     is_clap_computed, save_clap_trainer_checkpoint, seeded_input,
     seeded_state_dict, write_key_list)
 

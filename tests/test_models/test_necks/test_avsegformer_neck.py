@@ -92,7 +92,7 @@ def test_in_index_and_errors():
     neck = _neck(in_index=(1, 2, 3, 4))
     out, _ = neck([torch.zeros(3, 2, 16, 16)] + feats, audio, 3)
     assert out['mask_feats'].shape == (3, 16, 8, 8)
-    with pytest.raises(ValueError, match='4 stages, got 3'):
+    with pytest.raises(ValueError, match='4 stages .* got 3 feature maps'):
         _neck()(feats[:3], audio, 3)
     with pytest.raises(ValueError, match='N=3 frames'):
         _neck()(feats, audio[:2], 3)

@@ -2,6 +2,7 @@
 """Clip transforms: loading, audio inputs and clip-consistent augmentation."""
 from .audio import LoadAVAudio
 from .formatting import PackAVSInputs
+from .inferencer_loader import AVInferencerLoader
 from .loading import LoadAVAnnotations, LoadAVFrames
 from .transforms import (ClipPhotoMetricDistortion, ClipRandomCrop,
                          ClipRandomFlip, ClipRandomResize, ClipResize)
@@ -9,5 +10,5 @@ from .transforms import (ClipPhotoMetricDistortion, ClipRandomCrop,
 __all__ = [
     'LoadAVFrames', 'LoadAVAnnotations', 'LoadAVAudio', 'ClipResize',
     'ClipRandomResize', 'ClipRandomCrop', 'ClipRandomFlip',
-    'ClipPhotoMetricDistortion', 'PackAVSInputs'
+    'ClipPhotoMetricDistortion', 'PackAVSInputs', 'AVInferencerLoader'
 ]

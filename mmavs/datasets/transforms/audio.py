@@ -12,8 +12,8 @@ from ..audio_utils import (VGGISH_EXAMPLE_HOP_SECONDS, VGGISH_EXAMPLE_SAMPLES,
                            VGGISH_NUM_FRAMES, VGGISH_SAMPLE_RATE,
                            AudioFileError, centre_crop_or_tile, clap_quantize,
                            fit_length, load_audio, load_audio_feature,
-                           pan_to_stereo, waveform_to_vggish_examples,
-                           waveform_windows)
+                           pan_to_stereo, resample, to_mono,
+                           waveform_to_vggish_examples, waveform_windows)
 
 REPRESENTATIONS = ('vggish', 'waveform', 'feature')
 #: What :class:`LoadAVAudio` does with audio shorter than its clip.
@@ -82,9 +82,17 @@ class LoadAVAudio(BaseTransform):
     length; several ``audio_path`` entries are summed, after panning by
     ``audio_pan`` when present (stereo).
 
+    In-memory audio (inference on a video, :mod:`mmavs.apis`):
+    ``audio_waveform = (waveform, sample_rate)`` (float ``[L]`` or
+    ``[C, L]``) replaces the file of ``audio_path``; it is averaged to mono
+    and resampled exactly as a file's samples (:func:`load_audio`), so a
+    waveform holding a wav file's samples gives the same input as the file.
+    ``audio_source`` names it in messages.
+
     Required Keys:
 
-    - audio_path (str | list[str]) or audio_feat_path (str)
+    - audio_path (str | list[str]), audio_waveform (tuple) or
+      audio_feat_path (str)
     - num_frames (int), valid (list[bool]), clip_id (str)
     - audio_seconds_per_frame, audio_crop_seconds, audio_pan (optional)
 
@@ -154,6 +162,8 @@ class LoadAVAudio(BaseTransform):
 
     def _audio_source(self, results: dict) -> str:
         """The file(s) the clip's audio comes from, for messages."""
+        if results.get('audio_waveform') is not None:
+            return str(results.get('audio_source', '<in-memory waveform>'))
         paths = results.get('audio_path', results.get('audio_feat_path'))
         if isinstance(paths, (list, tuple)):
             return ' + '.join(str(p) for p in paths)
@@ -218,6 +228,15 @@ class LoadAVAudio(BaseTransform):
     def _mixture(self, results: dict, sample_rate: int,
                  res_type: str) -> np.ndarray:
         """Load, crop, pan and sum the clip's audio sources."""
+        if results.get('audio_waveform') is not None:
+            data, rate = results['audio_waveform']
+            data = to_mono(np.asarray(data, dtype=np.float64))
+            if data.shape[-1] == 0:
+                raise AudioFileError(
+                    f'clip {results.get("clip_id", "?")}: audio '
+                    f'{self._audio_source(results)} is empty')
+            return np.ascontiguousarray(
+                resample(data, int(rate), sample_rate, res_type=res_type))
         paths = results['audio_path']
         paths = [paths] if isinstance(paths, str) else list(paths)
         if not paths:
@@ -328,10 +347,12 @@ class LoadAVAudio(BaseTransform):
         if self.representation == 'feature':
             rows = self._feature(results, num_valid)
         else:
-            if 'audio_path' not in results:
+            if 'audio_path' not in results and \
+                    results.get('audio_waveform') is None:
                 raise KeyError(
                     f'clip {results.get("clip_id", "?")}: representation='
-                    f'{self.representation!r} needs audio_path')
+                    f'{self.representation!r} needs audio_path (or an '
+                    'in-memory audio_waveform)')
             seconds = float(results.get('audio_seconds_per_frame', 1.0))
             if self.representation == 'vggish':
                 rows = self._vggish(results, seconds, num_valid)

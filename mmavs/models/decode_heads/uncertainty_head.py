@@ -241,8 +241,7 @@ class UncertaintyHead(BaseDecodeHead):
         """
         if u is None:
             return m
-        delta = minmax_per_frame(dirichlet_variance(self.alpha(u)))
-        log_div = torch.log(delta + self.eps)
+        log_div = torch.log(self.uncertainty(u) + self.eps)
         if m.shape[1] == 1:
             # logit(Y_fg / (Y_bg + Y_fg)), Y = (1 - p, p) / (delta + eps)
             return m - log_div[:, 1:2] + log_div[:, 0:1]
@@ -262,6 +261,37 @@ class UncertaintyHead(BaseDecodeHead):
         """Output logits resized to the input (see class docstring)."""
         num = self._resolve_num_frames(batch_img_metas, inputs[0].shape[0])
         return self.predict_by_feat(self.forward(inputs, num), batch_img_metas)
+
+    def uncertainty(self, u: Tensor) -> Tensor:
+        """The per-frame normalised Dirichlet variance ``delta`` of Eq. 11.
+
+        Args:
+            u (Tensor): [N, K, H, W] uncertainty logits.
+
+        Returns:
+            Tensor: [N, K, H, W] in [0, 1] (the map Eq. 11 divides by).
+        """
+        return minmax_per_frame(dirichlet_variance(self.alpha(u)))
+
+    def predict_with_extras(self, inputs: List[Tensor],
+                            batch_img_metas: List[dict],
+                            test_cfg: ConfigType) -> Tuple[Tensor, dict]:
+        """:meth:`predict` plus the maps behind it.
+
+        Returns:
+            tuple[Tensor, dict]: the output of :meth:`predict` and
+            ``dict(mask_logits=m)`` [N, out_channels, H_0, W_0] with, under
+            UE, ``uncertainty`` [N, K, H_0, W_0] (:meth:`uncertainty`, at the
+            decoder's 1/4 resolution).
+        """
+        num = self._resolve_num_frames(batch_img_metas, inputs[0].shape[0])
+        m, u = self.decode(inputs, num)
+        extras = dict(mask_logits=m)
+        if u is not None:
+            extras['uncertainty'] = self.uncertainty(u)
+        seg_logits = self.predict_by_feat(
+            self.final_logits(m, u), batch_img_metas)
+        return seg_logits, extras
 
     def loss(self, inputs: List[Tensor], batch_data_samples: SampleList,
              train_cfg: ConfigType) -> dict:

@@ -2,11 +2,11 @@
 from .av_similarity_loss import AVSimilarityLoss
 from .avm_kl_loss import AVMKLLoss
 from .evidential_loss import EvidentialLoss
-from .infonce_loss import InfoNCEGroupLoss
+from .infonce_loss import InfoNCEGroupLoss, group_audio_alignment
 from .iou_loss import IoULoss
 from .soft_dice_loss import SoftDiceLoss
 
 __all__ = [
     'AVMKLLoss', 'AVSimilarityLoss', 'EvidentialLoss', 'InfoNCEGroupLoss',
-    'IoULoss', 'SoftDiceLoss'
+    'IoULoss', 'SoftDiceLoss', 'group_audio_alignment'
 ]

@@ -2,6 +2,9 @@
 """High-level inference APIs of mmavs: models, clips, videos."""
 from .av_sources import AVSource, FrameSource, VideoSource, as_source
 from .avs_inferencer import AVSInferencer
+from .dataset_clips import (build_split_dataset, condition_indices, find_clip,
+                            frames_of, gt_image, robust_test_dataset,
+                            run_model, split_dataset_cfg)
 from .clip_sampling import (SAMPLING_MODES, ClipSpec, FrameTimeline,
                             SampledFrames, ShortVideoError, plan_clips,
                             sample_frames)
@@ -21,5 +24,7 @@ __all__ = [
     'sample_frames', 'plan_clips', 'VideoInputError', 'VideoReadError',
     'NoAudioStreamError', 'EmptyVideoError', 'AudioShorterThanVideoError',
     'VideoInfo', 'VideoWriter', 'probe_video', 'read_audio_track',
-    'iter_video_frames', 'write_overlay_video'
+    'iter_video_frames', 'write_overlay_video', 'build_split_dataset',
+    'find_clip', 'frames_of', 'run_model', 'split_dataset_cfg',
+    'robust_test_dataset', 'condition_indices', 'gt_image'
 ]

@@ -24,6 +24,16 @@ def _figure(width: float, height: float):
     return Figure(figsize=(width, height))
 
 
+def _finish(fig, title: Optional[str]) -> None:
+    """Lay out a figure, keeping room for its title."""
+    if title:
+        fig.suptitle(title, fontsize=9)
+        height = fig.get_figheight()
+        fig.tight_layout(pad=0.3, rect=(0, 0, 1, 1 - 0.3 / height))
+    else:
+        fig.tight_layout(pad=0.3)
+
+
 def _save(fig, out_file: str, dpi: int) -> str:
     os.makedirs(osp.dirname(osp.abspath(out_file)), exist_ok=True)
     fig.savefig(out_file, dpi=dpi)
@@ -71,54 +81,52 @@ def save_image_grid(rows: Sequence[Sequence[np.ndarray]],
                 ax.set_title(col_titles[c], fontsize=8)
             if c == 0 and row_titles:
                 ax.set_ylabel(row_titles[r], fontsize=8)
-    if title:
-        fig.suptitle(title, fontsize=9)
-    fig.tight_layout(pad=0.3)
+    _finish(fig, title)
     return _save(fig, out_file, dpi)
 
 
-def save_similarity_hist(positive: np.ndarray,
-                         negative: np.ndarray,
+def save_similarity_hist(panels: Sequence[tuple],
                          out_file: str,
                          bins: int = 40,
                          value_range=(-1.0, 1.0),
-                         title: Optional[str] = None,
                          xlabel: str = 'cosine similarity',
                          dpi: int = 100) -> str:
-    """Histograms of the similarities of positive and negative pairs.
+    """Histograms of the similarities of positive and negative pairs, one
+    panel per model (e.g. before and after training, as AVSBench-Robust
+    Fig. 4).
 
     Args:
-        positive (np.ndarray): Similarities of positive pairs.
-        negative (np.ndarray): Similarities of negative pairs.
+        panels (Sequence[tuple]): ``(title, positive, negative)`` per panel:
+            the similarities of the positive and of the negative pairs.
         out_file (str): PNG path.
         bins (int): Number of bins. Defaults to 40.
         value_range (tuple): Histogram range. Defaults to (-1, 1).
-        title (str, optional): Title.
         xlabel (str): x-axis label.
         dpi (int): Resolution.
 
     Returns:
         str: ``out_file``.
     """
-    fig = _figure(4.2, 2.8)
-    ax = fig.subplots()
+    fig = _figure(3.4 * len(panels), 2.8)
+    axes = fig.subplots(1, len(panels), squeeze=False)[0]
     edges = np.linspace(value_range[0], value_range[1], bins + 1)
-    for values, label, colour in ((positive, 'positive pairs', '#1f77b4'),
-                                  (negative, 'negative pairs', '#d62728')):
-        values = np.asarray(values, dtype=np.float64).ravel()
-        ax.hist(
-            values,
-            bins=edges,
-            density=True,
-            alpha=0.55,
-            color=colour,
-            label=f'{label} (n={len(values)}, mean {values.mean():.2f})'
-            if len(values) else f'{label} (n=0)')
-    ax.set_xlabel(xlabel, fontsize=8)
-    ax.set_ylabel('density', fontsize=8)
-    ax.tick_params(labelsize=7)
-    ax.legend(fontsize=7)
-    if title:
+    for ax, (title, positive, negative) in zip(axes, panels):
+        for values, label, colour in ((positive, 'positive', '#1f77b4'),
+                                      (negative, 'negative', '#d62728')):
+            values = np.asarray(values, dtype=np.float64).ravel()
+            text = (f'{label} (n={len(values)}, mean {values.mean():.2f})'
+                    if len(values) else f'{label} (n=0)')
+            ax.hist(
+                values,
+                bins=edges,
+                density=True,
+                alpha=0.55,
+                color=colour,
+                label=text)
+        ax.set_xlabel(xlabel, fontsize=8)
+        ax.set_ylabel('density', fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.legend(fontsize=6)
         ax.set_title(title, fontsize=8)
     fig.tight_layout(pad=0.4)
     return _save(fig, out_file, dpi)
@@ -172,7 +180,5 @@ def save_spectrogram_strip(frames: Sequence[np.ndarray],
     ax.set_xlabel('time (s)', fontsize=8)
     ax.set_ylabel('log-mel bin', fontsize=8)
     ax.tick_params(labelsize=7)
-    if title:
-        fig.suptitle(title, fontsize=9)
-    fig.tight_layout(pad=0.3)
+    _finish(fig, title)
     return _save(fig, out_file, dpi)

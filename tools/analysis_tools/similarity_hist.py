@@ -21,6 +21,7 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
     osp.abspath(__file__)))))
 
 import numpy as np  # noqa: E402
+import torch  # noqa: E402
 from mmengine.config import DictAction  # noqa: E402
 
 
@@ -66,7 +67,9 @@ def pair_similarities(model, robust, samples_idx, batch_size):
     for i in range(0, len(samples_idx), batch_size):
         packed = [robust[k] for k in samples_idx[i:i + batch_size]]
         preds, extras = run_model(model, packed, with_extras=True)
-        sims = loss.similarities(extras, extras['audio_feat']).cpu().numpy()
+        with torch.no_grad():
+            sims = loss.similarities(extras, extras['audio_feat'])
+        sims = sims.cpu().numpy()
         for sim, sample in zip(sims, preds):
             if not sample.metainfo.get('valid', True):
                 continue
@@ -91,6 +94,8 @@ def main() -> None:
     models += [(label,
                 init_model(args.config, ckpt, args.device, args.cfg_options))
                for label, ckpt in zip(labels, args.checkpoints)]
+    for _, model in models:
+        similarity_loss(model)  # refuse a model without one before any work
     robust = robust_test_dataset(models[0][1].cfg, args.data_root,
                                  args.category_groups)
     num = len(robust.dataset)

@@ -263,10 +263,11 @@ class AVSInferencer(BaseInferencer):
         Returns:
             list[np.ndarray] | None: The overlays with ``return_vis``.
         """
-        from mmavs.visualization import overlay_mask, render_maps
+        from mmavs.visualization import (display_palette, overlay_mask,
+                                         render_maps)
         if not img_out_dir and not return_vis:
             return None
-        palette = self.model.dataset_meta['palette']
+        palette = display_palette(self.model.dataset_meta['palette'])
         out = []
         for frame, pred in zip(inputs, preds):
             overlay = overlay_mask(frame, pred['mask'], palette, opacity)

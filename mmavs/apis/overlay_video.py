@@ -38,7 +38,8 @@ def write_overlay_video(source: str,
         prediction (dict): One input's result of
             :class:`~mmavs.apis.AVSInferencer`.
         out_file (str): The ``.mp4`` to write.
-        palette (Sequence): Class colours.
+        palette (Sequence): Class colours (the dataset palette; binary
+            masks are drawn with :func:`display_palette`).
         opacity (float): Weight of the class colours. Defaults to 0.5.
         frames (AVSource, optional): See ``source``.
 
@@ -47,7 +48,8 @@ def write_overlay_video(source: str,
     """
     import mmcv
 
-    from mmavs.visualization import overlay_mask
+    from mmavs.visualization import display_palette, overlay_mask
+    palette = display_palette(palette)
     masks = prediction['masks']
     covers = np.asarray(prediction['covers'], dtype=np.float64)
     if source is not None:

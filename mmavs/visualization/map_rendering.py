@@ -20,7 +20,8 @@ import numpy as np
 
 __all__ = [
     'colorize_mask', 'overlay_mask', 'apply_colormap', 'render_uncertainty',
-    'render_groups', 'resize_map', 'stack_panels', 'render_maps'
+    'render_groups', 'resize_map', 'stack_panels', 'render_maps',
+    'display_palette', 'BINARY_OVERLAY_COLOUR'
 ]
 
 
@@ -31,6 +32,27 @@ def _palette_array(palette: Sequence[Sequence[int]],
         raise ValueError(f'the mask holds label {num_labels - 1}, but the '
                          f'palette has {len(pal)} colours')
     return pal
+
+
+#: Colour of the sounding class of binary masks in overlays (the binary
+#: datasets' palette is black / white, which hardly shows over a frame).
+BINARY_OVERLAY_COLOUR = (255, 215, 0)
+
+
+def display_palette(palette: Sequence[Sequence[int]]) -> np.ndarray:
+    """The palette used for overlays: the dataset's, except that a binary
+    black / white palette shows the sounding class in
+    :data:`BINARY_OVERLAY_COLOUR`."""
+    pal = np.asarray(palette, dtype=np.uint8).reshape(-1, 3).copy()
+    if len(pal) == 2 and (pal[1] == 255).all():
+        pal[1] = BINARY_OVERLAY_COLOUR
+    return pal
+
+
+def _grey(frame: np.ndarray) -> np.ndarray:
+    """The frame in grey levels (RGB), as the base of colour maps."""
+    grey = np.rint(frame.astype(np.float32).mean(-1, keepdims=True))
+    return np.repeat(grey, 3, axis=-1)
 
 
 def colorize_mask(mask: np.ndarray,
@@ -55,6 +77,9 @@ def overlay_mask(frame: np.ndarray,
                  alpha: float = 0.5,
                  background_index: int = 0) -> np.ndarray:
     """Blend the class colours of ``mask`` over ``frame``.
+
+    The colours are those of ``palette`` (give the dataset palette, or
+    :func:`display_palette` of it for binary masks).
 
     Args:
         frame (np.ndarray): ``[H, W, 3]`` uint8 RGB.
@@ -107,7 +132,8 @@ def render_uncertainty(frame: np.ndarray,
                        uncertainty: np.ndarray,
                        alpha: float = 0.6,
                        cmap: str = 'jet') -> np.ndarray:
-    """An uncertainty map over a frame, blue (0) to red (1).
+    """An uncertainty map over a frame (in grey levels), blue (0) to red
+    (1).
 
     Args:
         frame (np.ndarray): ``[H, W, 3]`` uint8 RGB.
@@ -121,7 +147,7 @@ def render_uncertainty(frame: np.ndarray,
     values = resize_map(
         np.asarray(uncertainty, np.float32), frame.shape[:2], 'bilinear')
     colours = apply_colormap(values, cmap).astype(np.float32)
-    out = (1 - alpha) * frame.astype(np.float32) + alpha * colours
+    out = (1 - alpha) * _grey(frame) + alpha * colours
     return np.rint(out).astype(np.uint8)
 
 
@@ -132,7 +158,7 @@ def render_groups(frame: np.ndarray,
                   alpha: float = 0.6) -> np.ndarray:
     """AMA groups over a frame, coloured as RAVS Fig. 5.
 
-    Tokens of positive groups are blue (``Blues`` at ``I``: darker for a
+    Over the frame in grey levels, tokens of positive groups are blue (``Blues`` at ``I``: darker for a
     higher alignment score ``I``), those of negative groups red (``Reds``
     at ``1 - I``: darker for a lower score); with ``group_id`` the
     boundaries between groups are drawn in white.
@@ -153,7 +179,7 @@ def render_groups(frame: np.ndarray,
     blue = apply_colormap(score, 'Blues')
     red = apply_colormap(1.0 - score, 'Reds')
     colours = np.where(positive[..., None], blue, red).astype(np.float32)
-    out = (1 - alpha) * frame.astype(np.float32) + alpha * colours
+    out = (1 - alpha) * _grey(frame) + alpha * colours
     out = np.rint(out).astype(np.uint8)
     if group_id is not None:
         gid = resize_map(np.asarray(group_id, np.int32), size, 'nearest')

@@ -51,7 +51,8 @@ def main() -> None:
     args = parse_args()
     from mmavs.apis import (condition_indices, find_clip, frames_of,
                             init_model, robust_test_dataset, run_model)
-    from mmavs.visualization import overlay_mask, save_image_grid
+    from mmavs.visualization import (display_palette, overlay_mask,
+                                     save_image_grid)
     model = init_model(args.config, args.checkpoint, args.device,
                        args.cfg_options)
     robust = robust_test_dataset(model.cfg, args.data_root,
@@ -63,14 +64,14 @@ def main() -> None:
     columns = [t for t, s in enumerate(packed[0]['data_samples'])
                if s.metainfo.get('valid', True)]
     frames = frames_of(packed[0])
-    palette = model.dataset_meta['palette']
+    shown = display_palette(model.dataset_meta['palette'])
     rows = [[frames[t] for t in columns]]
     titles = ['frames']
     for c, cond in enumerate(CONDITIONS):
         rows.append([
             overlay_mask(frames[t],
                          samples[c * num + t].pred_sem_seg.data[0].cpu()
-                         .numpy(), palette, alpha=0.6) for t in columns
+                         .numpy(), shown, alpha=0.6) for t in columns
         ])
         title = ROW_TITLES[cond]
         source = robust.get_data_info(where[cond]).get('offscreen_source')

@@ -6,7 +6,8 @@
 
 One column per frame, one row per picture: the frames (after the test
 pipeline), the ground truth, the predicted mask (class colours of the
-dataset palette: the 71-colour AVSS palette for semantic models), the RAVS
+dataset palette: the 71-colour AVSS palette for semantic models; binary
+masks in one colour), the RAVS
 uncertainty map (blue low, red high) and the AMA groups of the stage the
 contrastive loss uses (positive groups blue, negative red; darker =
 farther from the threshold). Rows the model has no map for are skipped.
@@ -47,7 +48,8 @@ def main() -> None:
     args = parse_args()
     from mmavs.apis import (build_split_dataset, find_clip, frames_of,
                             gt_image, init_model, run_model)
-    from mmavs.visualization import (model_maps, overlay_mask, render_maps,
+    from mmavs.visualization import (display_palette, model_maps,
+                                     overlay_mask, render_maps,
                                      save_image_grid)
     model = init_model(args.config, args.checkpoint, args.device,
                        args.cfg_options)
@@ -59,6 +61,7 @@ def main() -> None:
         for k, v in model_maps(model, extras, args.stage).items()
     }
     palette = model.dataset_meta['palette']
+    shown = display_palette(palette)
     frames = frames_of(packed)
     columns = [t for t, s in enumerate(packed['data_samples'])
                if s.metainfo.get('valid', True)]
@@ -78,7 +81,7 @@ def main() -> None:
                 images.append(
                     overlay_mask(frame,
                                  samples[t].pred_sem_seg.data[0].cpu().numpy(),
-                                 palette))
+                                 shown))
             elif row in ('uncertainty', 'groups'):
                 drawn = render_maps(frame, {k: v[t] for k, v in maps.items()})
                 if row in drawn:

@@ -96,6 +96,23 @@ def test_random_crop_same_window_and_cat_max_ratio():
     assert small['img_shape'] == (40, 60)
 
 
+def test_center_crop_window_as_official_avss_loader():
+    # 40 x 60 frames, 16 x 25 window: rows round(24 / 2) = 12, columns
+    # round(35 / 2) = round(17.5) = 18 (Python rounds halves to even)
+    out = _build(type='ClipCenterCrop', crop_size=(16, 25)).transform(_clip())
+    assert out['crop_bbox'] == (12, 28, 18, 43)
+    assert out['img_shape'] == (16, 25)
+    clip = _clip()
+    for t in range(4):
+        np.testing.assert_array_equal(out['frames'][t],
+                                      clip['frames'][t][12:28, 18:43])
+        np.testing.assert_array_equal(out['gt_masks'][t],
+                                      clip['gt_masks'][t][12:28, 18:43])
+    # odd margin 21 / 2 = 10.5 -> 10
+    out = _build(type='ClipCenterCrop', crop_size=(19, 60)).transform(_clip())
+    assert out['crop_bbox'] == (10, 29, 0, 60)
+
+
 def test_flip_all_or_nothing():
     flip = _build(type='ClipRandomFlip', prob=0.5)
     np.random.seed(1)

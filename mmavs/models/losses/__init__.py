@@ -4,9 +4,10 @@ from .avm_kl_loss import AVMKLLoss
 from .evidential_loss import EvidentialLoss
 from .infonce_loss import InfoNCEGroupLoss, group_audio_alignment
 from .iou_loss import IoULoss
+from .mix_loss import MixLoss
 from .soft_dice_loss import SoftDiceLoss
 
 __all__ = [
     'AVMKLLoss', 'AVSimilarityLoss', 'EvidentialLoss', 'InfoNCEGroupLoss',
-    'IoULoss', 'SoftDiceLoss', 'group_audio_alignment'
+    'IoULoss', 'MixLoss', 'SoftDiceLoss', 'group_audio_alignment'
 ]

@@ -5,7 +5,8 @@ Metrics come from the config's ``test_evaluator`` and are written as JSON to
 the run's log dir and to ``{work_dir}/metrics.json``; ``--out`` also saves the
 predictions of every clip (``DumpAVSResults``: logits, ground truth and
 metainfo per frame, read by ``tools/analysis_tools/metric_audit.py`` and
-``confusion_matrix.py``), ``--show-dir`` writes mask overlays (PNG).
+``confusion_matrix.py``), ``--show-dir`` writes mask overlays (PNG) and
+``--show-maps`` the model's maps next to them (RAVS uncertainty, AMA groups).
 """
 import argparse
 import os.path as osp
@@ -30,6 +31,11 @@ def parse_args() -> argparse.Namespace:
         help='write mask overlays to this dir (relative to the run dir, or '
         'absolute)')
     parser.add_argument(
+        '--show-maps',
+        action='store_true',
+        help="with --show-dir, also draw the model's maps (RAVS "
+        'uncertainty, AMA groups) next to the overlays')
+    parser.add_argument(
         '--amp', action='store_true', help='test with mixed precision')
     add_runtime_args(parser)
     return parser.parse_args()
@@ -51,6 +57,10 @@ def main() -> None:
                 "an 'AVSVisualizationHook'")
         vis.draw = True
         vis.show_dir = args.show_dir
+        vis.draw_maps = args.show_maps
+    elif args.show_maps:
+        raise ValueError('--show-maps draws next to the overlays of '
+                         '--show-dir; give --show-dir too')
     if args.out:
         evaluators = cfg.test_evaluator
         if isinstance(evaluators, dict):

@@ -2,6 +2,7 @@
 """Clip transforms: loading, audio inputs and clip-consistent augmentation."""
 from .audio import LoadAVAudio
 from .formatting import PackAVSInputs
+from .inferencer_loader import AVInferencerLoader
 from .loading import LoadAVAnnotations, LoadAVFrames
 from .transforms import (ClipCenterCrop, ClipPhotoMetricDistortion,
                          ClipRandomCrop, ClipRandomFlip, ClipRandomResize,
@@ -10,5 +11,5 @@ from .transforms import (ClipCenterCrop, ClipPhotoMetricDistortion,
 __all__ = [
     'LoadAVFrames', 'LoadAVAnnotations', 'LoadAVAudio', 'ClipResize',
     'ClipRandomResize', 'ClipRandomCrop', 'ClipCenterCrop', 'ClipRandomFlip',
-    'ClipPhotoMetricDistortion', 'PackAVSInputs'
+    'ClipPhotoMetricDistortion', 'PackAVSInputs', 'AVInferencerLoader'
 ]

@@ -17,7 +17,7 @@ from ..audio_features import (FEATURE_PIPELINES, VGGISH_EXAMPLE_HOP_SECONDS,
                               official_robust_log_mel, pan_to_stereo,
                               waveform_to_vggish_examples, waveform_windows)
 from ..audio_io import (AudioFileError, load_audio, load_audio_feature,
-                        negative_waveform, resample)
+                        negative_waveform, resample, to_mono)
 
 REPRESENTATIONS = ('vggish', 'waveform', 'feature')
 #: What :class:`LoadAVAudio` does with audio shorter than its clip.
@@ -130,9 +130,17 @@ class LoadAVAudio(BaseTransform):
     feature file has another per-frame shape (e.g. precomputed embeddings),
     an error asks for precomputed negative files.
 
+    In-memory audio (inference on a video, :mod:`mmavs.apis`):
+    ``audio_waveform = (waveform, sample_rate)`` (float ``[L]`` or
+    ``[C, L]``) replaces the file of ``audio_path``; it is averaged to mono
+    and resampled exactly as a file's samples (:func:`load_audio`), so a
+    waveform holding a wav file's samples gives the same input as the file.
+    ``audio_source`` names it in messages.
+
     Required Keys:
 
-    - audio_path (str | list[str]) or audio_feat_path (str)
+    - audio_path (str | list[str]), audio_waveform (tuple) or
+      audio_feat_path (str)
     - num_frames (int), valid (list[bool]), clip_id (str)
     - audio_seconds_per_frame, audio_crop_seconds, audio_pan (optional)
     - negative_audio (dict, optional): the spec above (``source``,
@@ -270,9 +278,17 @@ class LoadAVAudio(BaseTransform):
                                'audio_feat_path')
             path = results['audio_feat_path']
             return _AudioSource(name=str(path), feat_path=path)
+        if results.get('audio_waveform') is not None:
+            data, rate = results['audio_waveform']
+            data = to_mono(np.asarray(data, dtype=np.float64))
+            name = str(results.get('audio_source', '<in-memory waveform>'))
+            if data.shape[-1] == 0:
+                raise AudioFileError(f'clip {clip}: audio {name} is empty')
+            return _AudioSource(name=name, wave=(data, int(rate)))
         if 'audio_path' not in results:
             raise KeyError(f'clip {clip}: representation='
-                           f'{self.representation!r} needs audio_path')
+                           f'{self.representation!r} needs audio_path (or '
+                           'an in-memory audio_waveform)')
         paths = results['audio_path']
         paths = [paths] if isinstance(paths, str) else list(paths)
         return _AudioSource(

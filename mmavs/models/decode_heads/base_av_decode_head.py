@@ -96,6 +96,18 @@ class BaseAVDecodeHead(BaseDecodeHead, metaclass=ABCMeta):
         """
         return outputs
 
+    def maps(self, outputs: Any) -> dict:
+        """Intermediate maps of the head's outputs, for visualization and
+        analysis (:meth:`AVEncoderDecoder.predict_with_extras`).
+
+        Args:
+            outputs: What :meth:`forward` returned.
+
+        Returns:
+            dict: Named maps (none by default).
+        """
+        return {}
+
     def predict_by_feat(self, seg_logits: Any,
                         batch_img_metas: List[dict]) -> Tensor:
         """Resize the logits of the head's outputs to the input size.

@@ -230,8 +230,7 @@ class UncertaintyHead(BaseAVDecodeHead):
         """
         if u is None:
             return m
-        delta = minmax_per_frame(dirichlet_variance(self.alpha(u)))
-        log_div = torch.log(delta + self.eps)
+        log_div = torch.log(self.uncertainty(u) + self.eps)
         if m.shape[1] == 1:
             # logit(Y_fg / (Y_bg + Y_fg)), Y = (1 - p, p) / (delta + eps)
             return m - log_div[:, 1:2] + log_div[:, 0:1]
@@ -259,6 +258,34 @@ class UncertaintyHead(BaseAVDecodeHead):
         """Output logits after UE [B*T, out_channels, H_0, W_0]."""
         m, u = outputs
         return self.final_logits(m, u)
+
+    def uncertainty(self, u: Tensor) -> Tensor:
+        """The per-frame normalised Dirichlet variance ``delta`` of Eq. 11.
+
+        Args:
+            u (Tensor): [N, K, H, W] uncertainty logits.
+
+        Returns:
+            Tensor: [N, K, H, W] in [0, 1] (the map Eq. 11 divides by).
+        """
+        return minmax_per_frame(dirichlet_variance(self.alpha(u)))
+
+    def maps(self, outputs: Tuple[Tensor, Optional[Tensor]]) -> dict:
+        """The maps behind the prediction, for visualization.
+
+        Args:
+            outputs (tuple): ``(m, u)`` as :meth:`forward` returns them.
+
+        Returns:
+            dict: ``mask_logits`` ``m`` [N, out_channels, H_0, W_0] and,
+            under UE, ``uncertainty`` [N, K, H_0, W_0] (:meth:`uncertainty`,
+            at the decoder's 1/4 resolution).
+        """
+        m, u = outputs
+        out = dict(mask_logits=m)
+        if u is not None:
+            out['uncertainty'] = self.uncertainty(u)
+        return out
 
     def loss_by_feat(self, seg_logits: Tuple[Tensor, Optional[Tensor]],
                      batch_data_samples: SampleList) -> dict:

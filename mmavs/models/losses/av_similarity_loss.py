@@ -149,6 +149,33 @@ class AVSimilarityLoss(BaseAVLoss):
             return -torch.linalg.vector_norm(a - visual, dim=1)
         return self.classifier(torch.cat([a, visual], dim=1)).squeeze(1)
 
+    def similarities(self, extras: dict, audio_feat: Tensor) -> Tensor:
+        """The similarity ``s`` of every frame's audio-visual pair.
+
+        Args:
+            extras (dict): Segmentor extras (``backbone_feats``, ...).
+            audio_feat (Tensor): Audio embeddings [N, D] (N = B*T).
+
+        Returns:
+            Tensor: [N] similarities (before the scale).
+        """
+        visual = self._visual(extras)
+        audio = audio_feat
+        if self.audio_key is not None:
+            self.require(extras, (self.audio_key, ), 'AVSimilarityLoss',
+                         'the neck')
+            audio = extras[self.audio_key]
+        if audio.dim() != 2 or audio.shape[1] != self.audio_channels:
+            raise ValueError(f'AVSimilarityLoss: audio features have shape '
+                             f'{tuple(audio.shape)}; expected [N, '
+                             f'{self.audio_channels}] (audio_channels)')
+        if audio.shape[0] != visual.shape[0]:
+            raise ValueError(
+                f'AVSimilarityLoss: {visual.shape[0]} visual features and '
+                f'{audio.shape[0]} audio features; expected one of each per '
+                'frame')
+        return self.pair_similarity(visual, audio)
+
     def forward(self, extras: dict, audio_feat: Tensor,
                 data_samples: SampleList) -> Dict[str, Tensor]:
         """Compute the similarity BCE.
@@ -161,32 +188,22 @@ class AVSimilarityLoss(BaseAVLoss):
         Returns:
             dict[str, Tensor]: ``{loss_name: loss}``.
         """
-        visual = self._visual(extras)
-        audio = audio_feat
-        if self.audio_key is not None:
-            self.require(extras, (self.audio_key, ), 'AVSimilarityLoss',
-                         'the neck')
-            audio = extras[self.audio_key]
-        if audio.dim() != 2 or audio.shape[1] != self.audio_channels:
-            raise ValueError(f'AVSimilarityLoss: audio features have shape '
-                             f'{tuple(audio.shape)}; expected [N, '
-                             f'{self.audio_channels}] (audio_channels)')
-        num = visual.shape[0]
-        if audio.shape[0] != num or len(data_samples) != num:
+        sim = self.similarities(extras, audio_feat)
+        num = sim.shape[0]
+        if len(data_samples) != num:
             raise ValueError(
                 f'AVSimilarityLoss: {num} visual features, '
-                f'{audio.shape[0]} audio features and {len(data_samples)} '
+                f'{num} audio features and {len(data_samples)} '
                 'data samples; expected one of each per frame')
         labels = torch.tensor([
             0. if s.metainfo.get('negative_pair', False) else 1.
             for s in data_samples
         ],
-                              device=visual.device,
-                              dtype=visual.dtype)
-        valid = self.valid_frames(data_samples, visual.device)
+                              device=sim.device,
+                              dtype=sim.dtype)
+        valid = self.valid_frames(data_samples, sim.device)
         if not valid.any():
             raise ValueError('AVSimilarityLoss: no valid frame in the batch')
-        sim = self.pair_similarity(visual, audio)
         logits = sim * self.log_scale.exp()
         bce = F.binary_cross_entropy_with_logits(
             logits[valid], labels[valid], reduction='mean')

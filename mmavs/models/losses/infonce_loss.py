@@ -10,6 +10,32 @@ from mmavs.registry import MODELS
 from .base_av_loss import BaseAVLoss
 
 
+def group_audio_alignment(group_feats: Tensor, audio_feats: Tensor,
+                          sharpness: float = 10.0) -> Tuple[Tensor, Tensor]:
+    """Alignment of each group with its frame's audio (RAVS Eq. 8).
+
+    Args:
+        group_feats (Tensor): [B, P, C] group features.
+        audio_feats (Tensor): [B, C] audio features.
+        sharpness (float): sigma_a. Defaults to 10.
+
+    Returns:
+        tuple[Tensor, Tensor]: the cosine similarities ``A = f_a G^T``
+        [B, P] of the L2-normalised features and the alignment scores
+        ``I = sigmoid(sharpness * A)`` [B, P].
+    """
+    if group_feats.dim() != 3 or audio_feats.dim() != 2 or \
+            group_feats.shape[0] != audio_feats.shape[0] or \
+            group_feats.shape[2] != audio_feats.shape[1]:
+        raise ValueError('group-audio alignment expects groups [B, P, C] and '
+                         f'audio [B, C], got {tuple(group_feats.shape)} and '
+                         f'{tuple(audio_feats.shape)}')
+    g = F.normalize(group_feats, dim=-1)
+    a = F.normalize(audio_feats, dim=-1)
+    sim = torch.einsum('bc,bpc->bp', a, g)
+    return sim, torch.sigmoid(sim * sharpness)
+
+
 def infonce_group_loss(group_feats: Tensor,
                        audio_feats: Tensor,
                        temperature: float = 0.1,
@@ -39,17 +65,9 @@ def infonce_group_loss(group_feats: Tensor,
         the bool mask [B] of frames with at least one positive and one
         negative.
     """
-    if group_feats.dim() != 3 or audio_feats.dim() != 2 or \
-            group_feats.shape[0] != audio_feats.shape[0] or \
-            group_feats.shape[2] != audio_feats.shape[1]:
-        raise ValueError('infonce_group_loss expects groups [B, P, C] and '
-                         f'audio [B, C], got {tuple(group_feats.shape)} and '
-                         f'{tuple(audio_feats.shape)}')
-    g = F.normalize(group_feats, dim=-1)
-    a = F.normalize(audio_feats, dim=-1)
-    sim = torch.einsum('bc,bpc->bp', a, g)  # A
+    sim, score = group_audio_alignment(group_feats, audio_feats, sharpness)
     with torch.no_grad():
-        pos = torch.sigmoid(sim * sharpness) > threshold
+        pos = score > threshold
         defined = pos.any(1) & (~pos).any(1)
     logits = sim / temperature
     log_all = torch.logsumexp(logits, dim=1)

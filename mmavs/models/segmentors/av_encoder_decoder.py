@@ -237,6 +237,19 @@ class AVEncoderDecoder(BaseSegmentor):
             losses.update(module(extras, audio_feat, data_samples))
         return losses
 
+    def _batch_img_metas(self, inputs: AVInputs,
+                         data_samples: OptSampleList) -> List[dict]:
+        if data_samples is not None:
+            return [s.metainfo for s in data_samples]
+        frames = inputs['frames']
+        return [
+            dict(
+                ori_shape=frames.shape[2:],
+                img_shape=frames.shape[2:],
+                pad_shape=frames.shape[2:],
+                padding_size=[0, 0, 0, 0])
+        ] * frames.shape[0]
+
     def predict(self,
                 inputs: AVInputs,
                 data_samples: OptSampleList = None) -> SampleList:
@@ -246,19 +259,43 @@ class AVEncoderDecoder(BaseSegmentor):
             list[SegDataSample]: B*T samples with ``seg_logits`` (raw logits
             at ``ori_shape``) and ``pred_sem_seg``.
         """
-        frames = inputs['frames']
-        if data_samples is not None:
-            batch_img_metas = [s.metainfo for s in data_samples]
-        else:
-            batch_img_metas = [
-                dict(
-                    ori_shape=frames.shape[2:],
-                    img_shape=frames.shape[2:],
-                    pad_shape=frames.shape[2:],
-                    padding_size=[0, 0, 0, 0])
-            ] * frames.shape[0]
+        batch_img_metas = self._batch_img_metas(inputs, data_samples)
         seg_logits = self.encode_decode(inputs, batch_img_metas)
         return self.postprocess_result(seg_logits, data_samples)
+
+    def predict_with_extras(
+            self,
+            inputs: AVInputs,
+            data_samples: OptSampleList = None) -> Tuple[SampleList, dict]:
+        """Predict masks and return the intermediate maps of the model.
+
+        The predictions are those of :meth:`predict` (same computation).
+        The extras are returned explicitly, for visualization and analysis
+        (:mod:`mmavs.visualization`, the inferencer, the analysis tools):
+
+        - ``backbone_feats`` (list[Tensor]), ``num_frames`` (int),
+          ``audio_feat`` (Tensor [B*T, D]: the audio backbone's embedding);
+        - what the neck returned (e.g. :class:`AMANeck`'s
+          ``ama_group_index``, ``ama_group_feats``, ``ama_audio_feats``);
+        - the decode head's maps (:meth:`BaseAVDecodeHead.maps`, e.g.
+          :class:`UncertaintyHead`'s ``mask_logits`` and ``uncertainty``).
+
+        Args:
+            inputs (dict): Model inputs (see class docstring).
+            data_samples (list[SegDataSample], optional): Frame samples.
+
+        Returns:
+            tuple[list[SegDataSample], dict]: The predictions and the
+            extras.
+        """
+        batch_img_metas = self._batch_img_metas(inputs, data_samples)
+        feats, extras, audio_feat = self._fuse(inputs)
+        extras['audio_feat'] = audio_feat
+        outputs, _ = self._decode(feats, inputs['num_frames'])
+        if isinstance(self.decode_head, BaseAVDecodeHead):
+            extras.update(self.decode_head.maps(outputs))
+        seg_logits = self.decode_head.predict_by_feat(outputs, batch_img_metas)
+        return self.postprocess_result(seg_logits, data_samples), extras
 
     def postprocess_result(self,
                            seg_logits: Tensor,

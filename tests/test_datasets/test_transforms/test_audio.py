@@ -171,3 +171,27 @@ def test_feature_npy_and_errors(tmp_path, wavs):
     tiny = write_wav(str(tmp_path / 'tiny.wav'), tone(100, 0.5, 8000), 8000)
     with pytest.raises(AudioFileError, match='tiny.wav.*too short'):
         _build().transform(_clip(tiny))
+
+
+@pytest.mark.parametrize('representation', ['vggish', 'waveform'])
+def test_in_memory_waveform_equals_the_file(wavs, representation):
+    """A waveform holding a file's samples (at its own rate, with its
+    channels) gives the input the file gives: same mixing, resampling,
+    framing and length policy."""
+    import soundfile as sf
+    t = _build(representation=representation, sample_rate=None)
+    for name in ('exact', 'stereo'):
+        data, sr = sf.read(wavs[name], dtype='float64', always_2d=True)
+        num = 5 if name == 'exact' else 2
+        from_file = t.transform(_clip(wavs[name], num_frames=num))['audio']
+        clip = _clip(None, num_frames=num,
+                     audio_waveform=(data.T, sr), audio_source='mem')
+        del clip['audio_path']
+        in_memory = t.transform(clip)['audio']
+        np.testing.assert_array_equal(in_memory, from_file)
+    short = dict(clip_id='c1', num_frames=5, valid=[True] * 5,
+                 audio_waveform=(np.ones(8000), 8000), audio_source='my.mp4')
+    with pytest.raises(AudioTooShortError, match=r'c1: audio my\.mp4'):
+        _build(representation='waveform').transform(short)
+    with pytest.raises(KeyError, match='audio_path'):
+        t.transform(dict(clip_id='c2', num_frames=1, valid=[True]))

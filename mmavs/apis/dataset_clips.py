@@ -129,7 +129,7 @@ def robust_test_dataset(cfg: Config,
         sample ``c * N + i``).
     """
     from mmavs.datasets import RobustAVSDataset
-    from mmavs.datasets.robust import SYNTHAVS_CATEGORY_GROUPS
+    from mmavs.datasets.metainfo import SYNTHAVS_CATEGORY_GROUPS
     from mmavs.registry import DATASETS
     ds_cfg = split_dataset_cfg(cfg, 'test', data_root)
     kwargs = dict(seed=seed)

@@ -17,7 +17,6 @@ The inferencer must give the same frames' masks and logits from
 """
 import os
 import os.path as osp
-import pickle
 
 import mmcv
 import numpy as np
@@ -29,6 +28,7 @@ from mmavs.apis import (AVSInferencer, ClipPipeline, NoAudioStreamError,
                         ShortVideoError, inference_model, init_model,
                         iter_video_frames, list_frame_files, probe_video,
                         read_audio_track)
+from mmavs.evaluation.metrics.dump_av_results import load_av_results
 from mmavs.testing import (benchmark_frames_video, run_tool,
                            small_run_options, write_test_video)
 from mmavs.testing.tools import load_tool_module
@@ -50,7 +50,8 @@ def _train(config, root, work_dir, iters, wrapped=False):
     if wrapped:  # RobustAVSDataset(dataset=...): the root is the inner one's
         opts = [
             o.replace('dataset.data_root', 'dataset.dataset.data_root')
-            for o in opts if not o.startswith(('val_', 'test_'))
+            for o in opts
+            if not o.startswith(('val_dataloader.', 'test_dataloader.'))
         ]
     run_tool(['tools/train.py', config, '--work-dir', work_dir,
               '--cfg-options'] + opts)
@@ -68,8 +69,7 @@ def trained(synthavs_small, tmp_path_factory):
         osp.join(work, 'test'), '--out', out, '--cfg-options'
     ] + small_run_options(synthavs_small) + NO_ENCODER +
              ['test_dataloader.batch_size=1'])
-    with open(out, 'rb') as f:
-        preds = {clip['clip_id']: clip for clip in pickle.load(f)}
+    preds = {clip['clip_id']: clip for clip in load_av_results(out)}
     return synthavs_small, ckpt, preds
 
 

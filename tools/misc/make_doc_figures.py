@@ -8,9 +8,10 @@ models trained here.
 Steps (each command is printed before it runs, one compute thread each):
 
 1. ``make_synthavs.py --ensure`` (generate or reuse ``data/synthavs``);
-2. train the tiny RAVS (MS3-like) and the tiny robust TPAVI (S4-like)
-   configs for their own 300 iterations, seed 0 (``--skip-train`` reuses
-   the checkpoints of an earlier run);
+2. train the tiny RAVS (MS3-like) config for its own 300 iterations and
+   the tiny robust TPAVI (S4-like) for 800 (at 300 it still predicts
+   nothing under any audio), seed 0 (``--skip-train`` reuses the
+   checkpoints of an earlier run);
 3. turn the SynthAVS test clip ``ms3_test_0003`` (its 5 frames and its wav)
    into an ordinary H.264 + AAC video at 4 fps (each frame shown for its
    second) and run ``demo/video_demo.py`` on it;
@@ -35,6 +36,7 @@ ROBUST = ('configs/robust/'
 MS3_CLIP = 'ms3_test_0003'
 S4_CLIP = 's4_test_0000'
 TRAIN_CLIP = 'ms3_train_0000'
+ROBUST_ITERS = 800
 MS3_ROOT = 'data/synthavs/Multi-sources/ms3_data'
 
 
@@ -93,12 +95,17 @@ def main() -> None:
     work = args.work_dir
     run('tools/dataset_converters/make_synthavs.py', '--ensure')
     ckpts = {}
-    for name, config in (('ravs', RAVS), ('robust', ROBUST)):
+    robust_opts = [
+        f'train_cfg.max_iters={ROBUST_ITERS}', 'train_cfg.val_interval=100000',
+        'default_hooks.checkpoint.interval=100000'
+    ]
+    for name, config, opts in (('ravs', RAVS, []),
+                               ('robust', ROBUST, robust_opts)):
         work_dir = osp.join(work, name)
         if not args.skip_train:
             run('tools/train.py', config, '--work-dir', work_dir,
                 '--cfg-options', 'randomness.seed=0',
-                'train_dataloader.num_workers=1')
+                'train_dataloader.num_workers=1', *opts)
         with open(osp.join(work_dir, 'last_checkpoint')) as f:
             ckpts[name] = f.read().strip()
     video = clip_video(MS3_CLIP, osp.join(work, f'{MS3_CLIP}.mp4'))
@@ -119,7 +126,7 @@ def main() -> None:
         figures['robust_conditions'])
     figures['similarity_hist'] = osp.join(work, 'similarity_hist.png')
     run('tools/analysis_tools/similarity_hist.py', ROBUST, ckpts['robust'],
-        '--labels', 'after 300 iterations', '--init', '--out',
+        '--labels', f'after {ROBUST_ITERS} iterations', '--init', '--out',
         figures['similarity_hist'])
     run('tools/analysis_tools/browse_dataset.py', RAVS, '--split', 'train',
         '--clips', TRAIN_CLIP, '--out-dir', osp.join(work, 'browse'))

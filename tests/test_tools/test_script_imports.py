@@ -42,6 +42,10 @@ def test_starts_outside_the_checkout(path, tmp_path):
     env.pop('PYTHONPATH', None)
     proc = subprocess.run(
         [sys.executable, osp.join(repo_root(), path), '--help'],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert 'usage:' in proc.stdout

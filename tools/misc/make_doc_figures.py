@@ -65,15 +65,15 @@ def clip_video(clip_id: str, out: str, fps: int = 4) -> str:
 
     from mmavs.apis import VideoWriter, list_frame_files
     frames = [
-        mmcv.imread(f, channel_order='rgb')
-        for f in list_frame_files(osp.join(MS3_ROOT, 'visual_frames',
-                                           clip_id))
+        mmcv.imread(f, channel_order='rgb') for f in list_frame_files(
+            osp.join(MS3_ROOT, 'visual_frames', clip_id))
     ]
     wave, rate = sf.read(
         osp.join(MS3_ROOT, 'audio_wav', 'test', f'{clip_id}.wav'))
     height, width = frames[0].shape[:2]
-    with VideoWriter(out, width, height, Fraction(1, fps), fps,
-                     audio_rate=rate) as writer:
+    with VideoWriter(
+            out, width, height, Fraction(1, fps), fps,
+            audio_rate=rate) as writer:
         writer.write_audio(np.asarray(wave), rate)
         for s, frame in enumerate(frames):
             for k in range(fps):
@@ -99,8 +99,8 @@ def main() -> None:
         f'train_cfg.max_iters={ROBUST_ITERS}', 'train_cfg.val_interval=100000',
         'default_hooks.checkpoint.interval=100000'
     ]
-    for name, config, opts in (('ravs', RAVS, []),
-                               ('robust', ROBUST, robust_opts)):
+    for name, config, opts in (('ravs', RAVS, []), ('robust', ROBUST,
+                                                    robust_opts)):
         work_dir = osp.join(work, name)
         if not args.skip_train:
             run('tools/train.py', config, '--work-dir', work_dir,
@@ -121,9 +121,8 @@ def main() -> None:
         run('tools/analysis_tools/visualize_maps.py', RAVS, ckpts['ravs'],
             '--clip', MS3_CLIP, '--rows', *rows, '--out', figures[name])
     figures['robust_conditions'] = osp.join(work, 'robust_conditions.png')
-    run('tools/analysis_tools/robust_conditions.py', ROBUST,
-        ckpts['robust'], '--clip', S4_CLIP, '--out',
-        figures['robust_conditions'])
+    run('tools/analysis_tools/robust_conditions.py', ROBUST, ckpts['robust'],
+        '--clip', S4_CLIP, '--out', figures['robust_conditions'])
     figures['similarity_hist'] = osp.join(work, 'similarity_hist.png')
     run('tools/analysis_tools/similarity_hist.py', ROBUST, ckpts['robust'],
         '--labels', f'after {ROBUST_ITERS} iterations', '--init', '--out',

@@ -14,13 +14,9 @@ overlays with the audio. See docs/en/user_guides/inference.md.
 """
 import argparse
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-from mmavs.apis import (AVSInferencer, FrameSource,  # noqa: E402
-                        write_overlay_video)
-from mmavs.utils import add_inference_args, inference_call_kwargs  # noqa
+from mmavs.apis import AVSInferencer, FrameSource, write_overlay_video
+from mmavs.utils import add_inference_args, inference_call_kwargs
 
 
 def parse_args() -> argparse.Namespace:

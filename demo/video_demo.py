@@ -13,12 +13,9 @@ with ``--show-maps``, the model's maps: ``<frame>_uncertainty.png``,
 """
 import argparse
 import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-from mmavs.apis import AVSInferencer, write_overlay_video  # noqa: E402
-from mmavs.utils import add_inference_args, inference_call_kwargs  # noqa
+from mmavs.apis import AVSInferencer, write_overlay_video
+from mmavs.utils import add_inference_args, inference_call_kwargs
 
 
 def parse_args() -> argparse.Namespace:

@@ -24,18 +24,14 @@ Example (one compute thread)::
 """
 import argparse
 import os.path as osp
-import sys
 import tempfile
 import time
 import warnings
 from fractions import Fraction
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
-    osp.abspath(__file__)))))
-
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
-from mmengine.config import DictAction  # noqa: E402
+import numpy as np
+import torch
+from mmengine.config import DictAction
 
 
 def parse_args() -> argparse.Namespace:

@@ -13,13 +13,8 @@ own arguments when the config's test set is already robust). A model that
 truly segments sounding objects predicts nothing in the negative rows.
 """
 import argparse
-import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
-    osp.abspath(__file__)))))
-
-from mmengine.config import DictAction  # noqa: E402
+from mmengine.config import DictAction
 
 CONDITIONS = ('positive', 'silence', 'noise', 'offscreen')
 ROW_TITLES = dict(

@@ -13,13 +13,8 @@ contrastive loss uses (positive groups blue, negative red; darker =
 farther from the threshold). Rows the model has no map for are skipped.
 """
 import argparse
-import os.path as osp
-import sys
 
-sys.path.insert(0, osp.dirname(osp.dirname(osp.dirname(
-    osp.abspath(__file__)))))
-
-from mmengine.config import DictAction  # noqa: E402
+from mmengine.config import DictAction
 
 ROWS = ('frame', 'gt', 'pred', 'uncertainty', 'groups')
 

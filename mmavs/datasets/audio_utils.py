@@ -30,7 +30,7 @@ from typing import Optional, Tuple
 import numpy as np
 
 __all__ = [
-    'AudioFileError', 'VGGISH_SAMPLE_RATE', 'VGGISH_EXAMPLE_SAMPLES',
+    'AudioFileError', 'AudioFileNotFoundError', 'VGGISH_SAMPLE_RATE', 'VGGISH_EXAMPLE_SAMPLES',
     'load_audio', 'resample', 'to_mono', 'vggish_mel_matrix', 'vggish_log_mel',
     'vggish_examples', 'waveform_to_vggish_examples', 'fit_length',
     'centre_crop_or_tile', 'pan_to_stereo', 'fill_to_length', 'clap_quantize',
@@ -61,6 +61,10 @@ _MEL_HIGH_Q = 1127.0
 
 class AudioFileError(ValueError):
     """An audio (or audio feature) file is missing, unreadable or empty."""
+
+
+class AudioFileNotFoundError(AudioFileError, FileNotFoundError):
+    """An audio (or audio feature) file does not exist."""
 
 
 # ---------------------------------------------------------------------------
@@ -96,7 +100,7 @@ def load_audio(path: str,
             no samples.
     """
     if not osp.isfile(path):
-        raise AudioFileError(f'audio file not found: {path}')
+        raise AudioFileNotFoundError(f'audio file not found: {path}')
     data, sr = _decode(path)
     if data.shape[1] == 0:
         raise AudioFileError(
@@ -506,7 +510,8 @@ def load_audio_feature(path: str) -> np.ndarray:
             NaN / inf.
     """
     if not osp.isfile(path):
-        raise AudioFileError(f'audio feature file not found: {path}')
+        raise AudioFileNotFoundError(
+            f'audio feature file not found: {path}')
     ext = osp.splitext(path)[1].lower()
     try:
         if ext == '.npy':

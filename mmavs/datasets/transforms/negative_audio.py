@@ -203,8 +203,8 @@ class LoadRobustAVAudio(LoadAVAudio):
                                       data.shape[-1] / sr, source)
         return rows
 
-    def transform(self, results: dict) -> dict:
-        """Load the positive or negative audio input.
+    def _load(self, results: dict) -> dict:
+        """Compute the positive or negative audio input.
 
         Args:
             results (dict): The clip dict.
@@ -214,7 +214,8 @@ class LoadRobustAVAudio(LoadAVAudio):
         """
         spec = results.get('negative_audio')
         if spec is None:
-            return super().transform(results)
+            return super()._load(results)
+        self._padding_notes = []
         clip = results.get('clip_id', '?')
         pipeline = spec.get('feature_pipeline', 'consistent')
         if pipeline not in FEATURE_PIPELINES:
@@ -258,7 +259,7 @@ class LoadRobustAVAudio(LoadAVAudio):
                 "log-mel inputs; it cannot feed representation='waveform'")
         results['_negative_wave'] = (data, sr)
         try:
-            results = super().transform(results)
+            results = super()._load(results)
         finally:
             results.pop('_negative_wave', None)
         return results

@@ -305,14 +305,18 @@ def read_audio(path: str,
                sample_format: str = 'flt') -> Tuple[np.ndarray, int]:
     """Decode the first audio stream of a file, resampled by FFmpeg.
 
-    Resampling and down-mixing use ``libswresample`` with its defaults (the
-    filter ``ffmpeg -ar RATE -ac 1`` applies).
+    Resampling uses ``libswresample`` with its defaults (the filter
+    ``ffmpeg -ar RATE`` applies); ``mono`` then averages the channels (as
+    VGGish's ``wavfile_to_examples`` averages those of a stereo wav; FFmpeg's
+    own ``-ac 1`` down-mix would scale a stereo sum by ``1/sqrt(2)``
+    instead).
 
     Args:
         path (str): The file (any container FFmpeg reads: mp4, mkv, wav...).
         sample_rate (int, optional): Output rate; ``None`` keeps the
             stream's.
-        mono (bool): Down-mix to one channel. Defaults to True.
+        mono (bool): Average the channels into one (16-bit output:
+            rounded to the nearest integer). Defaults to True.
         start (float): Skip the audio before this time (seconds).
         duration (float, optional): Keep at most this many seconds.
         sample_format (str): ``'flt'`` (float32 in [-1, 1]) or ``'s16'``
@@ -332,10 +336,7 @@ def read_audio(path: str,
     with _open(path) as container:
         stream = _stream(container, 'audio', path)
         rate = int(sample_rate or stream.codec_context.sample_rate)
-        resampler = av.AudioResampler(
-            format=sample_format + 'p',
-            layout='mono' if mono else stream.codec_context.layout.name,
-            rate=rate)
+        resampler = av.AudioResampler(format=sample_format + 'p', rate=rate)
         if start > 0 and stream.time_base:
             container.seek(
                 int(start / stream.time_base), stream=stream, backward=True)
@@ -363,6 +364,12 @@ def read_audio(path: str,
         raise VideoFileError(f'the audio stream of video file {path} holds '
                              'no sample; expected a non-empty audio track')
     data = np.concatenate(chunks, axis=1)
+    if mono and data.shape[0] > 1:
+        # the mean of the channels, as VGGish's wavfile_to_examples takes
+        # it (FFmpeg's own down-mix scales a stereo sum by 1/sqrt(2))
+        mean = data.astype(np.float64).mean(axis=0, keepdims=True)
+        data = (np.round(mean).astype(np.int16)
+                if sample_format == 's16' else mean.astype(np.float32))
     skip = max(0, int(round((start - (first_time or 0.0)) * rate)))
     data = data[:, skip:]
     if duration is not None:

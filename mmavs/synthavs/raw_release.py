@@ -47,7 +47,8 @@ def _dataset(layout: str, root: str, split: str):
                                 AVSSDataset, DataListError)
     cls = dict(
         s4=AVSBenchS4Dataset, ms3=AVSBenchMS3Dataset, avss=AVSSDataset)[layout]
-    kwargs = dict(data_root=root, split=split, pipeline=[])
+    kwargs = dict(
+        data_root=root, split=split, pipeline=[], serialize_data=False)
     if layout != 'avss':
         kwargs['data_root'] = osp.dirname(root.rstrip('/'))
     try:

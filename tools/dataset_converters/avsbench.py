@@ -40,8 +40,10 @@ video size (``--frame-size 0``) and are saved as JPEG.
 
 Audio: the video's audio track decoded and resampled to 16 kHz by FFmpeg's
 ``libswresample`` (the official script calls ``ffmpeg -ar 16000`` through
-moviepy), down-mixed to mono (the official wav keeps the source channels;
-every consumer averages them) and written as 16-bit PCM. ``--log-mel``
+moviepy) to 16-bit samples, then averaged to mono (the official wav
+keeps the source channels and VGGish averages them when it reads the file;
+the mean is rounded to 16 bits here, within half a step of that average)
+and written as 16-bit PCM. ``--log-mel``
 also writes the VGGish log-mel examples of that wav as the official
 ``audio_log_mel/*.pkl`` (a pickled float32 ``torch.Tensor`` ``[T, 1, 96,
 64]``; a short track repeats its last example as the official script does,
@@ -163,6 +165,12 @@ def parse_args(argv=None) -> argparse.Namespace:
         default=95,
         help='quality of the AVSS JPEG frames')
     parser.add_argument(
+        '--jpeg-subsampling',
+        choices=['420', '444'],
+        default='420',
+        help='chroma subsampling of the AVSS JPEG frames (420: OpenCV\'s '
+        'default; a yuv420p video has no more chroma to keep)')
+    parser.add_argument(
         '--sample-rate',
         type=int,
         default=16000,
@@ -202,7 +210,11 @@ def _datasets(task: str, data_root: str, splits, untrimmed: bool):
         cls = kwargs.pop('cls')
         try:
             dataset = cls(
-                data_root=data_root, split=split, pipeline=[], **kwargs)
+                data_root=data_root,
+                split=split,
+                pipeline=[],
+                serialize_data=False,
+                **kwargs)
         except DataListError as err:
             if 'no row' in str(err) or 'no clip' in str(err):
                 print(f'[{task}] split {split!r}: no clip in the CSV')
@@ -227,12 +239,17 @@ def _template_fields(task: str, info: dict, split: str) -> dict:
         category=info['category'])
 
 
+def video_template(args: argparse.Namespace) -> str:
+    """The raw video template of the run."""
+    return args.video_template or (
+        UNTRIMMED_AVSS_TEMPLATE if args.task == 'avss' and args.untrimmed
+        else DEFAULT_VIDEO_TEMPLATES[args.task])
+
+
 def make_jobs(args: argparse.Namespace) -> List[ConversionJob]:
     """One job per CSV row of the selected splits."""
     task = args.task
-    template = args.video_template or (
-        UNTRIMMED_AVSS_TEMPLATE if task == 'avss' and args.untrimmed else
-        DEFAULT_VIDEO_TEMPLATES[task])
+    template = video_template(args)
     video_root = args.video_root or args.data_root
     frame_size = (
         DEFAULT_FRAME_SIZE[task]
@@ -262,6 +279,7 @@ def make_jobs(args: argparse.Namespace) -> List[ConversionJob]:
                 seconds=len(frames),
                 frame_size=frame_size,
                 jpeg_quality=args.jpeg_quality,
+                jpeg_subsampling=args.jpeg_subsampling,
                 sample_rate=args.sample_rate,
                 log_mel=bool(feat),
                 trim_audio=task == 'avss' and args.untrimmed,
@@ -286,14 +304,19 @@ def make_jobs(args: argparse.Namespace) -> List[ConversionJob]:
 
 
 def _write_frames(folder: str, names: List[str], frames, size: int,
-                  jpeg_quality: int) -> None:
+                  jpeg_quality: int, jpeg_subsampling: str) -> None:
     os.makedirs(folder, exist_ok=True)
+    jpeg = [cv2.IMWRITE_JPEG_QUALITY, jpeg_quality]
+    if jpeg_subsampling == '444':
+        jpeg += [
+            cv2.IMWRITE_JPEG_SAMPLING_FACTOR,
+            cv2.IMWRITE_JPEG_SAMPLING_FACTOR_444
+        ]
     for name, frame in zip(names, frames):
         if size:
             # the official script: cv2.resize(im, (224, 224)) (bilinear)
             frame = cv2.resize(frame, (size, size))
-        params = ([cv2.IMWRITE_JPEG_QUALITY, jpeg_quality]
-                  if name.lower().endswith(('.jpg', '.jpeg')) else [])
+        params = jpeg if name.lower().endswith(('.jpg', '.jpeg')) else []
         path = osp.join(folder, name)
         if not cv2.imwrite(path, np.ascontiguousarray(frame[..., ::-1]),
                            params):
@@ -358,7 +381,8 @@ def convert_clip(job: ConversionJob) -> List[str]:
         frame_tmp = temp_path(extra['frame_dir'])
         temps.append(frame_tmp)
         _write_frames(frame_tmp, extra['frame_names'], selection.frames,
-                      p['frame_size'], p['jpeg_quality'])
+                      p['frame_size'], p['jpeg_quality'],
+                      p['jpeg_subsampling'])
         wav_tmp = temp_path(extra['audio_path'])
         temps.append(wav_tmp)
         _write_wav(wav_tmp, samples, rate)
@@ -393,7 +417,8 @@ def main(argv=None) -> int:
         params=dict(
             data_root=args.data_root,
             splits=args.splits,
-            video_template=jobs[0].params['video'] if jobs else None,
+            video_root=args.video_root or args.data_root,
+            video_template=video_template(args),
             frame_size=jobs[0].params['frame_size'] if jobs else None,
             sample_rate=args.sample_rate,
             log_mel=args.log_mel),

@@ -20,7 +20,12 @@ sorts the errors those transforms raise, by their class:
   loader's ``pad_mode='error'``; a warning when the config pads it);
 - ``audio_cache_miss``: the config reads an audio cache that lacks the
   clip;
-- ``other``: anything else (with its exception type).
+- ``other``: anything else (with its exception type);
+- ``data_list``: the dataset itself cannot be built from its annotation
+  file (missing CSV, unknown split value, no row of the split...).
+
+Each loading step (frames, masks, audio) of a clip reports its first
+error: the transforms stop at the first bad file of a clip.
 
 It also reports the clips per split against the official counts (S4
 3452/740/740, MS3 296/64/64, AVSS per subset; a mismatch is a warning, an
@@ -35,7 +40,7 @@ import os.path as osp
 import sys
 import warnings
 from collections import Counter, defaultdict
-from typing import Dict, List, Optional
+from typing import List
 
 # Run this clone's mmavs even when another one is installed.
 sys.path.insert(0,
@@ -76,7 +81,7 @@ AUDIO_LOADERS = ('LoadAVAudio', 'LoadRobustAVAudio')
 
 ERROR_KINDS = ('missing_file', 'unreadable_file', 'unknown_colour',
                'label_out_of_range', 'size_mismatch', 'short_audio',
-               'audio_cache_miss', 'other')
+               'audio_cache_miss', 'other', 'data_list')
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -342,7 +347,29 @@ def main(argv=None) -> int:
         if repr(ds_cfg) in seen:
             continue
         seen.append(repr(ds_cfg))
-        dataset = DATASETS.build(ds_cfg)
+        try:
+            dataset = DATASETS.build(ds_cfg)
+        except Exception as err:
+            report = dict(
+                split=split,
+                dataset=str(ds_cfg.get('type')),
+                ann_file=str(ds_cfg.get('ann_file', '')),
+                clips=0,
+                clips_with_errors=0,
+                errors=dict(data_list=[
+                    dict(
+                        clip='-',
+                        step='dataset',
+                        message=f'{type(err).__name__}: {err}')
+                ]),
+                warnings={},
+                categories={},
+                subsets={},
+                mask_classes={},
+                official=[])
+            _print(report, args.max_listed)
+            reports.append(report)
+            continue
         loaders = build_loaders(pipeline)
         report = check_split(dataset, loaders, split)
         _print(report, args.max_listed)

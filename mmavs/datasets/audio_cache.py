@@ -53,7 +53,7 @@ __all__ = [
     'CACHE_VERSION', 'AudioCacheMissError', 'AudioCacheMissWarning',
     'audio_cache_key', 'cache_entry_path', 'save_cache_entry',
     'load_cache_entry', 'apply_audio_cache', 'CACHE_ON_MISS',
-    'AUDIO_LOADER_TYPES'
+    'AUDIO_LOADER_TYPES', 'find_audio_loader', 'cache_sample'
 ]
 
 #: Bump when the stored arrays would change for equal keys.
@@ -249,3 +249,46 @@ def apply_audio_cache(cfg, cache: Optional[dict] = None) -> int:
         raise ValueError('audio_cache is set, but no dataloader pipeline '
                          f'holds one of {AUDIO_LOADER_TYPES}')
     return count
+
+
+def find_audio_loader(dataset):
+    """The audio transform of a dataset's pipeline (wrappers such as
+    ``RobustAVSDataset`` are searched through their ``dataset``).
+
+    Raises:
+        ValueError: If the pipeline has none.
+    """
+    from .transforms.audio import LoadAVAudio
+    current = dataset
+    while current is not None:
+        pipeline = getattr(current, 'pipeline', None)
+        for transform in getattr(pipeline, 'transforms', []) or []:
+            if isinstance(transform, LoadAVAudio):
+                return transform
+        current = getattr(current, 'dataset', None)
+    raise ValueError(f'{type(dataset).__name__}: no LoadAVAudio in its '
+                     'pipeline; nothing to cache')
+
+
+def cache_sample(dataset, loader, index: int, cache_dir: str) -> str:
+    """Compute and store the audio input of one sample unless cached.
+
+    Args:
+        dataset: The dataset (its ``get_data_info`` gives what the loader
+            receives, negative-audio specs of wrappers included).
+        loader (LoadAVAudio): The audio transform (its cache, if any, is
+            ignored: the input is computed).
+        index (int): Sample index.
+        cache_dir (str): The cache folder.
+
+    Returns:
+        str: ``'written'`` or ``'exists'``.
+    """
+    info = dataset.get_data_info(index)
+    path = cache_entry_path(cache_dir, loader.representation,
+                            loader.cache_key(info))
+    if osp.isfile(path):
+        return 'exists'
+    audio, meta = loader.compute_cache_entry(info)
+    save_cache_entry(path, audio, meta)
+    return 'written'

@@ -66,40 +66,14 @@ def parse_args(argv=None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def find_audio_loader(dataset):
-    """The audio transform of a dataset's pipeline (wrappers unwrapped).
-
-    Raises:
-        ValueError: If the pipeline has none.
-    """
-    from mmavs.datasets.transforms import LoadAVAudio
-    current = dataset
-    while current is not None:
-        pipeline = getattr(current, 'pipeline', None)
-        for transform in getattr(pipeline, 'transforms', []) or []:
-            if isinstance(transform, LoadAVAudio):
-                return transform
-        current = getattr(current, 'dataset', None)
-    raise ValueError(f'{type(dataset).__name__}: no LoadAVAudio in its '
-                     'pipeline; nothing to cache')
-
-
 def _cache_one(task: Tuple[int, int]) -> dict:
     """Compute and store the entry of one sample (in a worker)."""
-    from mmavs.datasets.audio_cache import (cache_entry_path,
-                                            save_cache_entry)
+    from mmavs.datasets.audio_cache import cache_sample
     ds_index, idx = task
     dataset, loader, split = _STATE['datasets'][ds_index]
-    cache_dir = _STATE['cache_dir']
     try:
-        info = dataset.get_data_info(idx)
-        key = loader.cache_key(info)
-        path = cache_entry_path(cache_dir, loader.representation, key)
-        if osp.isfile(path):
-            return dict(status='exists', split=split, path=path)
-        audio, meta = loader.compute_cache_entry(info)
-        save_cache_entry(path, audio, meta)
-        return dict(status='written', split=split, path=path)
+        status = cache_sample(dataset, loader, idx, _STATE['cache_dir'])
+        return dict(status=status, split=split)
     except Exception as err:  # report and go on
         clip = '?'
         try:
@@ -117,6 +91,7 @@ def _cache_one(task: Tuple[int, int]) -> dict:
 def build_datasets(cfg, splits) -> List[tuple]:
     """``(dataset, audio loader without cache, split)`` per distinct
     dataloader dataset of ``splits``."""
+    from mmavs.datasets.audio_cache import find_audio_loader
     from mmavs.registry import DATASETS
     out, seen = [], []
     for split in splits:
@@ -164,8 +139,11 @@ def main(argv=None) -> int:
     else:
         results = track_progress(_cache_one, tasks, file=out)
     print()
-    paths = {r['path'] for r in results if 'path' in r}
-    size = sum(osp.getsize(p) for p in paths if osp.isfile(p))
+    paths = [
+        osp.join(d, f) for d, _, files in os.walk(cache_dir) for f in files
+        if f.endswith('.npz')
+    ]
+    size = sum(osp.getsize(p) for p in paths)
     errors = [r for r in results if r['status'] == 'error']
     for split in dict.fromkeys(r['split'] for r in results):
         mine = [r for r in results if r['split'] == split]
@@ -174,7 +152,7 @@ def main(argv=None) -> int:
               f'{sum(r["status"] == "exists" for r in mine)} already '
               f'cached, {sum(r["status"] == "error" for r in mine)} '
               'failed')
-    print(f'[cache_audio] {len(paths)} distinct entries '
+    print(f'[cache_audio] the cache holds {len(paths)} entries '
           f'({size / 2**20:.1f} MiB) in {cache_dir}')
     for err in errors[:20]:
         print(f'  FAILED {err["split"]} sample {err["index"]} (clip '

@@ -1,9 +1,12 @@
 # Copyright (c) mmavs contributors. All rights reserved.
-"""Root conftest: makes this checkout importable first and shares fixtures.
+"""Root conftest: shared fixtures.
 
 mmsegmentation's wheel installs a top-level ``tests`` package; tests are
-collected with ``--import-mode=importlib`` (setup.cfg) and this checkout is
-put first on ``sys.path``, so neither shadows the other.
+collected with ``--import-mode=importlib`` (setup.cfg) so neither shadows the
+other. The checkout's root is put first on ``sys.path`` for the test process
+only, so that ``projects.*`` imports and this checkout's ``mmavs`` are found
+even when pytest runs in an environment where mmavs is not installed; the
+tools the tests start run without it (``mmavs.testing.tool_env``).
 
 Real recordings (``../shared/data`` next to the checkout, or
 ``$MMAVS_SHARED_DATA``) are test fixtures only, reached through the

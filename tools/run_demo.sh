@@ -15,7 +15,6 @@ WORK_DIR=${2:-work_dirs/demo}
 VENV=$(bash "$ROOT/tools/setup_env.sh")
 PY="$VENV/bin/python"
 cd "$ROOT"
-export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 # one compute thread per process (the trainer and its data workers): the
 # tiny models gain nothing from more, and on a busy 2-core machine threads

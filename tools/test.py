@@ -2,21 +2,19 @@
 """Evaluate a checkpoint: ``python tools/test.py CONFIG CHECKPOINT [options]``.
 
 Metrics come from the config's ``test_evaluator`` and are written as JSON to
-the run's log dir and to ``{work_dir}/metrics.json``; ``--out`` also dumps the
-predictions of every clip (pickle),
-``--show-dir`` writes mask overlays (PNG).
+the run's log dir and to ``{work_dir}/metrics.json``; ``--out`` also saves the
+predictions of every clip (``DumpAVSResults``: logits, ground truth and
+metainfo per frame, read by ``tools/analysis_tools/metric_audit.py`` and
+``confusion_matrix.py``), ``--show-dir`` writes mask overlays (PNG) and
+``--show-maps`` the model's maps next to them (RAVS uncertainty, AMA groups).
 """
 import argparse
 import os.path as osp
-import sys
 
-# Run this clone's mmavs even when another one is installed.
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+from mmengine.fileio import dump
 
-from mmengine.fileio import dump  # noqa: E402
-
-from mmavs.utils import (add_runtime_args, apply_runtime_args,  # noqa: E402
-                         build_runner, load_config)
+from mmavs.utils import (add_runtime_args, apply_runtime_args, build_runner,
+                         load_config)
 
 
 def parse_args() -> argparse.Namespace:
@@ -24,11 +22,19 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file')
     parser.add_argument(
-        '--out', help='dump the predictions of every clip (list of dict(clip_id, frames)) to this pickle file')
+        '--out',
+        help='save the predictions of every clip (logits, ground truth and '
+        'metainfo per frame; torch.save format, read weights-only) to this '
+        'file, e.g. preds.pkl')
     parser.add_argument(
         '--show-dir',
         help='write mask overlays to this dir (relative to the run dir, or '
         'absolute)')
+    parser.add_argument(
+        '--show-maps',
+        action='store_true',
+        help="with --show-dir, also draw the model's maps (RAVS "
+        'uncertainty, AMA groups) next to the overlays')
     parser.add_argument(
         '--amp', action='store_true', help='test with mixed precision')
     add_runtime_args(parser)
@@ -46,10 +52,15 @@ def main() -> None:
     if args.show_dir:
         vis = cfg.default_hooks.get('visualization')
         if vis is None or vis.get('type') != 'AVSVisualizationHook':
-            raise KeyError('--show-dir needs default_hooks.visualization to be '
-                           "an 'AVSVisualizationHook'")
+            raise KeyError(
+                '--show-dir needs default_hooks.visualization to be '
+                "an 'AVSVisualizationHook'")
         vis.draw = True
         vis.show_dir = args.show_dir
+        vis.draw_maps = args.show_maps
+    elif args.show_maps:
+        raise ValueError('--show-maps draws next to the overlays of '
+                         '--show-dir; give --show-dir too')
     if args.out:
         evaluators = cfg.test_evaluator
         if isinstance(evaluators, dict):
@@ -63,7 +74,11 @@ def main() -> None:
     metrics = runner.test()
     if runner.rank == 0:
         out_file = osp.join(cfg.work_dir, 'metrics.json')
-        dump({k: _to_builtin(v) for k, v in metrics.items()}, out_file,
+        dump({
+            k: _to_builtin(v)
+            for k, v in metrics.items()
+        },
+             out_file,
              indent=2)
         runner.logger.info(f'metrics written to {out_file}')
 

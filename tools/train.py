@@ -2,16 +2,11 @@
 """Train an mmavs model: ``python tools/train.py CONFIG [options]``."""
 import argparse
 import logging
-import os.path as osp
-import sys
 
-# Run this clone's mmavs even when another one is installed.
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+from mmengine.device import get_device
 
-from mmengine.device import get_device  # noqa: E402
-
-from mmavs.utils import (add_runtime_args, apply_runtime_args,  # noqa: E402
-                         build_runner, load_config)
+from mmavs.utils import (add_runtime_args, apply_runtime_args, build_runner,
+                         load_config)
 
 
 def parse_args() -> argparse.Namespace:
@@ -36,8 +31,9 @@ def main() -> None:
     apply_runtime_args(cfg, args, args.config)
     if args.amp:
         if get_device() == 'cpu':
-            raise RuntimeError('--amp needs a GPU (mmengine\'s AmpOptimWrapper '
-                               'does not run on CPU)')
+            raise RuntimeError(
+                '--amp needs a GPU (mmengine\'s AmpOptimWrapper '
+                'does not run on CPU)')
         optim_wrapper = cfg.optim_wrapper.type
         if optim_wrapper == 'AmpOptimWrapper':
             logging.warning('AMP training is already enabled in the config')

@@ -7,11 +7,5 @@ _base_ = [
     './ravs_mit-b5-vggish_8xb8-40e_vpo-ms-224x224.py',
     '../_base_/models/htsat_clap.py'
 ]
-model = dict(
-    audio_backbone={{_base_.htsat_audio_backbone}},
-    neck=dict(audio_channels=768))
-train_dataloader = dict(
-    dataset=dict(pipeline={{_base_.htsat_train_pipeline}}))
-val_dataloader = dict(
-    dataset=dict(pipeline={{_base_.htsat_test_pipeline}}))
-test_dataloader = val_dataloader
+model, train_dataloader, val_dataloader, test_dataloader = \
+    _base_.htsat_swap

@@ -2,26 +2,12 @@
 # clips, 80 epochs as the paper). Full model: AMA (SGSM + CST) + UE. See
 # configs/ravs/README.md.
 _base_ = [
-    '../_base_/models/ravs_mit-b5_vggish.py',
+    '../_base_/models/ravs_mit-b5_vggish_semantic.py',
     '../_base_/datasets/avss.py',
     '../_base_/default_runtime.py',
     '../_base_/schedules/schedule_adamw_1e-4_warmup2e_40e.py',
 ]
-model = dict(
-    decode_head=dict(
-        num_frames=10,
-        num_classes=71,
-        out_channels=71,
-        threshold=None,
-        loss_decode=[
-            dict(
-                type='CrossEntropyLoss',
-                use_sigmoid=False,
-                avg_non_ignore=True,
-                loss_weight=1.0),
-            dict(type='SoftDiceLoss', loss_weight=1.0),
-            dict(type='IoULoss', loss_weight=1.0),
-        ]))
+model = dict(decode_head=dict(num_frames=10, num_classes=71, out_channels=71))
 max_epochs = 80
 param_scheduler = [
     dict(
@@ -42,7 +28,5 @@ param_scheduler = [
         convert_to_iter_based=True),
 ]
 train_cfg = dict(max_epochs=max_epochs)
-# epoch-based training needs a finite sampler
-train_dataloader = dict(
-    batch_size=1, sampler=dict(type='DefaultSampler', shuffle=True))
+train_dataloader = dict(batch_size=1)
 log_processor = dict(by_epoch=True)

@@ -6,7 +6,4 @@ _base_ = [
     '../_base_/default_runtime.py',
     '../_base_/schedules/schedule_adamw_1e-4_warmup2e_40e.py',
 ]
-# epoch-based training needs a finite sampler
-train_dataloader = dict(
-    batch_size=2, sampler=dict(type='DefaultSampler', shuffle=True))
 log_processor = dict(by_epoch=True)

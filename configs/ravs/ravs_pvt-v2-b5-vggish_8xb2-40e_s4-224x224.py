@@ -3,14 +3,8 @@
 # MiT-B5, so the AMA and decoder settings are unchanged). Pretrained:
 # pretrain/pvt_v2_b5_timm.pth (see
 # configs/tpavi/tpavi_pvt-v2-b5_1xb4-15e_s4-224x224.py).
-_base_ = './ravs_mit-b5-vggish_8xb2-40e_s4-224x224.py'
-model = dict(
-    backbone=dict(
-        _delete_=True,
-        type='TIMMBackbone',
-        model_name='pvt_v2_b5',
-        features_only=True,
-        pretrained=False,
-        drop_path_rate=0.1,
-        init_cfg=dict(
-            type='Pretrained', checkpoint='pretrain/pvt_v2_b5_timm.pth')))
+_base_ = [
+    './ravs_mit-b5-vggish_8xb2-40e_s4-224x224.py',
+    '../_base_/models/pvt-v2-b5_backbone.py'
+]
+model = dict(backbone={{_base_.pvt_v2_b5_backbone}})

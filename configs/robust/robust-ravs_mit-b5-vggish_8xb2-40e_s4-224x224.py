@@ -4,15 +4,14 @@
 # (512 ch) and the projected VGGish embedding (128), lambda = 1 (the robust
 # paper's default; it does not train RAVS, this is the plug-in applied to
 # another segmentor). The RAVS CST loss is kept.
-_base_ = ['../ravs/ravs_mit-b5-vggish_8xb2-40e_s4-224x224.py']
-model = dict(av_losses=[
-    dict(
-        type='InfoNCEGroupLoss',
-        stage=-1,
-        temperature=0.1,
-        sharpness=10.0,
-        threshold=0.5,
-        loss_weight=0.1),
+_base_ = [
+    '../_base_/models/ravs_mit-b5_vggish.py',
+    '../_base_/datasets/robust_avsbench_s4.py',
+    '../_base_/default_runtime.py',
+    '../_base_/schedules/schedule_adamw_1e-4_warmup2e_40e.py',
+]
+# the RAVS losses (CST) plus the similarity BCE
+model = dict(av_losses=_base_.model.av_losses + [
     dict(
         type='AVSimilarityLoss',
         visual_channels=512,
@@ -20,31 +19,8 @@ model = dict(av_losses=[
         similarity='cosine',
         loss_weight=1.0)
 ])
+# the RAVS loader: batch 2 and the augmenting pipeline of avsbench_s4.py
 train_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='RobustAVSDataset',
-        dataset={{_base_.train_dataloader.dataset}},
-        negative_ratio=0.1,
-        train_negatives=('silence', 'offscreen'),
-        category_groups='s4',
-        seed=0))
-val_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='RobustAVSDataset',
-        dataset={{_base_.val_dataloader.dataset}},
-        conditions=('positive', 'silence', 'noise', 'offscreen'),
-        category_groups='s4',
-        seed=0))
-test_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='RobustAVSDataset',
-        dataset={{_base_.test_dataloader.dataset}},
-        conditions=('positive', 'silence', 'noise', 'offscreen'),
-        category_groups='s4',
-        seed=0))
-val_evaluator = dict(_delete_=True, type='RobustAVSMetric', mode='frame')
-test_evaluator = val_evaluator
+    batch_size=2, dataset=dict(dataset=dict(pipeline=_base_.train_pipeline)))
+log_processor = dict(by_epoch=True)
 default_hooks = dict(checkpoint=dict(save_best='G-mIoU@frame', rule='greater'))

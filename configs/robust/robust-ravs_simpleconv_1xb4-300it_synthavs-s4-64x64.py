@@ -3,16 +3,14 @@
 # 10% negative pairs and the similarity BCE on the last SimpleConvNet stage
 # (64 ch) and the AudioMLP embedding (128).
 # Generate the data first: python tools/dataset_converters/make_synthavs.py
-_base_ = ['../ravs/ravs_simpleconv_1xb4-300it_synthavs-s4-64x64.py']
-robust_common = dict(category_groups='synthavs', seed=0)
-model = dict(av_losses=[
-    dict(
-        type='InfoNCEGroupLoss',
-        stage=-1,
-        temperature=0.1,
-        sharpness=10.0,
-        threshold=0.5,
-        loss_weight=0.1),
+_base_ = [
+    '../_base_/models/ravs_simpleconv.py',
+    '../_base_/datasets/robust_synthavs_s4.py',
+    '../_base_/default_runtime.py',
+    '../_base_/schedules/schedule_adamw_1e-3_warmup30it_300it.py',
+]
+# the RAVS losses (CST) plus the similarity BCE
+model = dict(av_losses=_base_.model.av_losses + [
     dict(
         type='AVSimilarityLoss',
         visual_channels=64,
@@ -20,27 +18,3 @@ model = dict(av_losses=[
         similarity='cosine',
         loss_weight=1.0)
 ])
-train_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='RobustAVSDataset',
-        dataset={{_base_.train_dataloader.dataset}},
-        negative_ratio=0.1,
-        train_negatives=('silence', 'offscreen'),
-        **robust_common))
-val_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='RobustAVSDataset',
-        dataset={{_base_.val_dataloader.dataset}},
-        conditions=('positive', 'silence', 'noise', 'offscreen'),
-        **robust_common))
-test_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='RobustAVSDataset',
-        dataset={{_base_.test_dataloader.dataset}},
-        conditions=('positive', 'silence', 'noise', 'offscreen'),
-        **robust_common))
-val_evaluator = dict(_delete_=True, type='RobustAVSMetric', mode='frame')
-test_evaluator = val_evaluator

@@ -2,14 +2,6 @@
 # classifier-guided similarity BCE, TPAVI + PVT-v2-B5 on AVSBench-Robust
 # (ms3).
 _base_ = ['./robust-tpavi_pvt-v2-b5_1xb4-30e_ms3-224x224.py']
-model = dict(av_losses=[
-    dict(
-        type='AVMKLLoss',
-        stages=(0, 1, 2, 3),
-        loss_weight=0.5,
-        mask_source='pred',
-        pooling='avg',
-        threshold=False,
-        norm_feat=False,
-        reduction='sum')
-])
+# the official MS3 LAVM only: the main config's losses without the
+# similarity BCE
+model = dict(av_losses=_base_.model.av_losses[:1])

@@ -7,8 +7,12 @@
 # BCE(sigmoid(cos), y), no temperature (official CosineModule).
 # Evaluated on AVSBench-Robust: every test clip under positive / silence /
 # noise / off-screen audio (25% each), RobustAVSMetric (paper's table).
-_base_ = ['../tpavi/tpavi_pvt-v2-b5_1xb4-15e_s4-224x224.py']
-negative_ratio = 0.1
+_base_ = [
+    '../_base_/models/tpavi_pvt-v2-b5.py',
+    '../_base_/datasets/robust_avsbench_s4.py',
+    '../_base_/default_runtime.py',
+    '../_base_/schedules/schedule_adam_1e-4_15e.py',
+]
 model = dict(av_losses=[
     dict(
         type='AVSimilarityLoss',
@@ -17,32 +21,5 @@ model = dict(av_losses=[
         similarity='cosine',
         loss_weight=1.0)
 ])
-train_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='RobustAVSDataset',
-        dataset={{_base_.train_dataloader.dataset}},
-        negative_ratio=negative_ratio,
-        train_negatives=('silence', 'offscreen'),
-        train_length='append',
-        category_groups='s4',
-        seed=0))
-val_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='RobustAVSDataset',
-        dataset={{_base_.val_dataloader.dataset}},
-        conditions=('positive', 'silence', 'noise', 'offscreen'),
-        category_groups='s4',
-        seed=0))
-test_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='RobustAVSDataset',
-        dataset={{_base_.test_dataloader.dataset}},
-        conditions=('positive', 'silence', 'noise', 'offscreen'),
-        category_groups='s4',
-        seed=0))
-val_evaluator = dict(_delete_=True, type='RobustAVSMetric', mode='frame')
-test_evaluator = val_evaluator
+log_processor = dict(by_epoch=True)
 default_hooks = dict(checkpoint=dict(save_best='G-mIoU@frame', rule='greater'))

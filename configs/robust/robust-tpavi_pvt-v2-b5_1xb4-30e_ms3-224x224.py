@@ -8,19 +8,12 @@
 # AVSBench-Semantic metadata.csv rows with label 'v1m', grouped with the
 # official MS3 mapping (avoid groups: music<->human, animal->human,
 # device->music), a video drawn uniformly among the qualifying ones.
-_base_ = ['../tpavi/tpavi_pvt-v2-b5_1xb4-30e_ms3-224x224.py']
-ms3_category_file = dict(
-    path='data/AVSBench-semantic/metadata.csv',
-    id_column='vid',
-    category_column='a_obj',
-    separator='_',
-    filters=dict(label='v1m'))
-robust_common = dict(
-    category_groups='ms3',
-    avoid_groups='ms3',
-    category_file=ms3_category_file,
-    offscreen_sampling='clip',
-    seed=0)
+_base_ = [
+    '../_base_/models/tpavi_pvt-v2-b5.py',
+    '../_base_/datasets/robust_avsbench_ms3.py',
+    '../_base_/default_runtime.py',
+    '../_base_/schedules/schedule_adam_1e-4_30e.py',
+]
 model = dict(av_losses=[
     dict(
         type='AVMKLLoss',
@@ -38,29 +31,6 @@ model = dict(av_losses=[
         similarity='cosine',
         loss_weight=1.0)
 ])
-train_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='RobustAVSDataset',
-        dataset={{_base_.train_dataloader.dataset}},
-        negative_ratio=0.1,
-        train_negatives=('silence', 'offscreen'),
-        train_length='append',
-        **robust_common))
-val_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='RobustAVSDataset',
-        dataset={{_base_.val_dataloader.dataset}},
-        conditions=('positive', 'silence', 'noise', 'offscreen'),
-        **robust_common))
-test_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='RobustAVSDataset',
-        dataset={{_base_.test_dataloader.dataset}},
-        conditions=('positive', 'silence', 'noise', 'offscreen'),
-        **robust_common))
-val_evaluator = dict(_delete_=True, type='RobustAVSMetric', mode='frame')
-test_evaluator = val_evaluator
+load_from = None
+log_processor = dict(by_epoch=True)
 default_hooks = dict(checkpoint=dict(save_best='G-mIoU@frame', rule='greater'))

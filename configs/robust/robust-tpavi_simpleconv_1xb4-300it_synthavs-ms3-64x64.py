@@ -10,9 +10,9 @@
 # Generate the data first: python tools/dataset_converters/make_synthavs.py
 _base_ = [
     '../_base_/models/tpavi_simpleconv.py',
-    '../_base_/datasets/synthavs_ms3.py',
+    '../_base_/datasets/robust_synthavs_ms3.py',
     '../_base_/default_runtime.py',
-    '../_base_/schedules/schedule_adam_1e-4_200it.py',
+    '../_base_/schedules/schedule_adam_1e-3_300it.py',
 ]
 model = dict(av_losses=[
     dict(
@@ -22,40 +22,3 @@ model = dict(av_losses=[
         similarity='cosine',
         loss_weight=1.0)
 ])
-robust_common = dict(
-    category_groups='synthavs',
-    category_file=dict(
-        path='Multi-sources/ms3_meta_data.csv',
-        id_column='video_id',
-        category_column='objects',
-        separator='+'),
-    offscreen_sampling='clip',
-    seed=0)
-train_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='RobustAVSDataset',
-        dataset={{_base_.train_dataloader.dataset}},
-        negative_ratio=0.1,
-        train_negatives=('silence', 'offscreen'),
-        train_length='append',
-        **robust_common))
-val_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='RobustAVSDataset',
-        dataset={{_base_.val_dataloader.dataset}},
-        conditions=('positive', 'silence', 'noise', 'offscreen'),
-        **robust_common))
-test_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='RobustAVSDataset',
-        dataset={{_base_.test_dataloader.dataset}},
-        conditions=('positive', 'silence', 'noise', 'offscreen'),
-        **robust_common))
-val_evaluator = dict(_delete_=True, type='RobustAVSMetric', mode='frame')
-test_evaluator = val_evaluator
-optim_wrapper = dict(optimizer=dict(lr=1e-3))
-train_cfg = dict(max_iters=300, val_interval=300)
-default_hooks = dict(checkpoint=dict(interval=300))

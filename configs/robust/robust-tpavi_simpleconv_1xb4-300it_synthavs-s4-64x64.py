@@ -6,8 +6,12 @@
 # tonal / noisy / impulsive / sweeping). Validation and test run on
 # SynthAVS-Robust (positive / silence / noise / off-screen).
 # Generate the data first: python tools/dataset_converters/make_synthavs.py
-_base_ = ['../tpavi/tpavi_simpleconv_1xb4-300it_synthavs-s4-64x64.py']
-robust_common = dict(category_groups='synthavs', seed=0)
+_base_ = [
+    '../_base_/models/tpavi_simpleconv.py',
+    '../_base_/datasets/robust_synthavs_s4.py',
+    '../_base_/default_runtime.py',
+    '../_base_/schedules/schedule_adam_1e-3_300it.py',
+]
 model = dict(av_losses=[
     dict(
         type='AVSimilarityLoss',
@@ -16,28 +20,3 @@ model = dict(av_losses=[
         similarity='cosine',
         loss_weight=1.0)
 ])
-train_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='RobustAVSDataset',
-        dataset={{_base_.train_dataloader.dataset}},
-        negative_ratio=0.1,
-        train_negatives=('silence', 'offscreen'),
-        train_length='append',
-        **robust_common))
-val_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='RobustAVSDataset',
-        dataset={{_base_.val_dataloader.dataset}},
-        conditions=('positive', 'silence', 'noise', 'offscreen'),
-        **robust_common))
-test_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='RobustAVSDataset',
-        dataset={{_base_.test_dataloader.dataset}},
-        conditions=('positive', 'silence', 'noise', 'offscreen'),
-        **robust_common))
-val_evaluator = dict(_delete_=True, type='RobustAVSMetric', mode='frame')
-test_evaluator = val_evaluator

@@ -6,11 +6,12 @@
 # average-pooled *predicted* logits, features not normalised, summed over
 # frames (reduction='sum'). The paper's variant (ground-truth masks) is
 # AVMKLLoss(mask_source='gt').
+# The official resize-only loader: avsbench_ms3_official.py.
 # Initialise from a trained S4 model (official --load_s4_params) with
 #   load_from = 'work_dirs/tpavi_pvt-v2-b5_1xb4-15e_s4-224x224/best.pth'
 _base_ = [
     '../_base_/models/tpavi_pvt-v2-b5.py',
-    '../_base_/datasets/avsbench_ms3.py',
+    '../_base_/datasets/avsbench_ms3_official.py',
     '../_base_/default_runtime.py',
     '../_base_/schedules/schedule_adam_1e-4_30e.py',
 ]
@@ -25,17 +26,5 @@ model = dict(av_losses=[
         norm_feat=False,
         reduction='sum')
 ])
-official_train_pipeline = [
-    dict(type='LoadAVFrames'),
-    dict(type='LoadAVAnnotations'),
-    dict(type='LoadAVAudio', representation='vggish', pad_mode='repeat'),
-    dict(type='ClipResize', scale=(224, 224), keep_ratio=False),
-    dict(type='PackAVSInputs'),
-]
-# epoch-based training needs a finite sampler
-train_dataloader = dict(
-    batch_size=4,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(pipeline=official_train_pipeline))
 load_from = None
 log_processor = dict(by_epoch=True)

@@ -35,7 +35,4 @@ model = dict(
             reduction='mean')
     ])
 train_cfg = dict(max_epochs=60, val_interval=2)
-# epoch-based training needs a finite sampler
-train_dataloader = dict(
-    batch_size=4, sampler=dict(type='DefaultSampler', shuffle=True))
 log_processor = dict(by_epoch=True)

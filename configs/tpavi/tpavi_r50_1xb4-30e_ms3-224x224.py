@@ -8,34 +8,9 @@
 # AVMKLLoss(mask_source='gt').
 # Initialise from a trained S4 model (official --load_s4_params) with
 #   load_from = 'work_dirs/tpavi_r50_1xb4-15e_s4-224x224/best.pth'
+# The ResNet-50 swap is one override on the PVT-v2-B5 config.
 _base_ = [
-    '../_base_/models/tpavi_r50.py',
-    '../_base_/datasets/avsbench_ms3.py',
-    '../_base_/default_runtime.py',
-    '../_base_/schedules/schedule_adam_1e-4_30e.py',
+    './tpavi_pvt-v2-b5_1xb4-30e_ms3-224x224.py',
+    '../_base_/models/resnet50_backbone.py'
 ]
-model = dict(av_losses=[
-    dict(
-        type='AVMKLLoss',
-        stages=(0, 1, 2, 3),
-        loss_weight=0.5,
-        mask_source='pred',
-        pooling='avg',
-        threshold=False,
-        norm_feat=False,
-        reduction='sum')
-])
-official_train_pipeline = [
-    dict(type='LoadAVFrames'),
-    dict(type='LoadAVAnnotations'),
-    dict(type='LoadAVAudio', representation='vggish', pad_mode='repeat'),
-    dict(type='ClipResize', scale=(224, 224), keep_ratio=False),
-    dict(type='PackAVSInputs'),
-]
-# epoch-based training needs a finite sampler
-train_dataloader = dict(
-    batch_size=4,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(pipeline=official_train_pipeline))
-load_from = None
-log_processor = dict(by_epoch=True)
+model = {{_base_.resnet50_swap}}

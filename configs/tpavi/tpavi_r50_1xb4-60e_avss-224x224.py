@@ -9,33 +9,9 @@
 # Deviation: the official code multiplies features/audio of padding frames
 # by 0 inside the model; here padding frames are only excluded from losses
 # and metrics (the neck has no access to the `valid` flags).
+# The ResNet-50 swap is one override on the PVT-v2-B5 config.
 _base_ = [
-    '../_base_/models/tpavi_r50.py',
-    '../_base_/datasets/avss.py',
-    '../_base_/default_runtime.py',
-    '../_base_/schedules/schedule_adam_1e-4_30e.py',
+    './tpavi_pvt-v2-b5_1xb4-60e_avss-224x224.py',
+    '../_base_/models/resnet50_backbone.py'
 ]
-model = dict(
-    neck=dict(clip_len=5, align_bias=False),
-    decode_head=dict(
-        num_classes=71,
-        out_channels=71,
-        threshold=None,
-        loss_decode=dict(
-            type='CrossEntropyLoss',
-            use_sigmoid=False,
-            avg_non_ignore=True,
-            loss_weight=1.0)),
-    av_losses=[
-        dict(
-            type='AVMKLLoss',
-            stages=(0, 1, 2, 3),
-            loss_weight=0.5,
-            mask_source='pred',
-            reduction='mean')
-    ])
-train_cfg = dict(max_epochs=60, val_interval=2)
-# epoch-based training needs a finite sampler
-train_dataloader = dict(
-    batch_size=4, sampler=dict(type='DefaultSampler', shuffle=True))
-log_processor = dict(by_epoch=True)
+model = {{_base_.resnet50_swap}}

@@ -11,8 +11,5 @@ _base_ = [
     '../_base_/models/tpavi_simpleconv.py',
     '../_base_/datasets/synthavs_ms3.py',
     '../_base_/default_runtime.py',
-    '../_base_/schedules/schedule_adam_1e-4_200it.py',
+    '../_base_/schedules/schedule_adam_1e-3_300it.py',
 ]
-optim_wrapper = dict(optimizer=dict(lr=1e-3))
-train_cfg = dict(max_iters=300, val_interval=300)
-default_hooks = dict(checkpoint=dict(interval=300))

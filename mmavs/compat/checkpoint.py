@@ -133,9 +133,9 @@ def _key(filename: str) -> str:
 def allow_unsafe_load(filename: str) -> None:
     """Allow full unpickling (``weights_only=False``) of one local file.
 
-    Only :class:`~mmavs.engine.runner.AVSRunner` calls this, for the
-    checkpoint it loads or resumes, and only when the command line carries
-    ``--unsafe-load``. Loading the file then logs a warning naming it.
+    Only :class:`~mmavs.engine.runner.AVSRunner` (for the checkpoint it
+    loads or resumes) and ``tools/misc/publish_model.py`` (for its input)
+    call this, and only when the command line carries ``--unsafe-load``. Loading the file then logs a warning naming it.
 
     Args:
         filename (str): Path of the checkpoint file.

@@ -17,16 +17,29 @@ is bit-identical.
   ``res_type``, ``pad_mode``, ``max_len``, ``filling``, ``quantize``);
 - every clip key the transform reads: ``num_frames``, ``valid``,
   ``audio_seconds_per_frame``, ``audio_crop_seconds``, ``audio_pan``;
-- each source file (``audio_path`` entries, or ``audio_feat_path`` for
-  ``representation='feature'``) as its absolute path, size and
-  modification time (ns);
-- the negative-audio spec of an AVSBench-Robust sample (``negative_audio``:
-  silence / noise with its seed, or a recording, stamped as above).
+- for the clip's own audio, each source file (``audio_path`` entries, or
+  ``audio_feat_path`` for ``representation='feature'``) as its absolute
+  path, size and modification time (ns);
+- for a negative sample of :class:`~mmavs.datasets.RobustAVSDataset`, its
+  per-sample ``negative_audio`` spec instead (the input depends on the spec,
+  not on the clip's own files): every field that :class:`LoadAVAudio` reads
+  (``source``, ``feature_pipeline``, ``sample_rate``, the noise's
+  ``noise_seed`` / ``noise_amplitude`` / ``noise_distribution``, the
+  off-screen clip's ``audio_crop_seconds`` / ``audio_pan``), with each file
+  it names (``path``, ``audio_path``, ``audio_feat_path``) stamped as
+  above; ``origin`` and the off-screen ``clip_id`` only name the source in
+  messages and are left out.
 
-The clip id is not part of the key (clips with the same audio share an
-entry, e.g. off-screen negatives and their source clip). A changed file, a
-changed parameter or a new negative gets another key: its entry is missing
-rather than stale.
+The clip id is not part of the key (samples with the same audio share an
+entry, e.g. two samples with the same silence spec). A changed file, a
+changed parameter or another negative spec gets another key: its entry is
+missing rather than stale. Robust negatives are therefore cached like
+positives (``cache_audio.py`` on a ``RobustAVSDataset`` config writes one
+entry per distinct spec).
+
+In-memory audio (``audio_waveform``, inference on a video) has no file to
+stamp: it is never cached, :func:`audio_cache_key` refuses it and
+``LoadAVAudio`` computes it even when a cache is set.
 
 **Entries.** ``DIR/{representation}/{key[:2]}/{key}.npz`` holding ``audio``
 (the float32 array) and ``meta`` (JSON: the clip that computed it, its
@@ -47,7 +60,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
-from .audio_utils import AudioFileError
+from .audio_io import AudioFileError
 
 __all__ = [
     'CACHE_VERSION', 'AudioCacheMissError', 'AudioCacheMissWarning',
@@ -57,13 +70,13 @@ __all__ = [
 ]
 
 #: Bump when the stored arrays would change for equal keys.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 #: What a cache miss does.
 CACHE_ON_MISS = ('error', 'compute')
 
 #: Transforms that take the ``cache`` argument.
-AUDIO_LOADER_TYPES = ('LoadAVAudio', 'LoadRobustAVAudio')
+AUDIO_LOADER_TYPES = ('LoadAVAudio', )
 
 #: The transform parameters an entry depends on.
 LOADER_PARAMS = ('representation', 'sample_rate', 'res_type', 'pad_mode',
@@ -72,6 +85,12 @@ LOADER_PARAMS = ('representation', 'sample_rate', 'res_type', 'pad_mode',
 #: The clip keys an entry depends on (besides its files).
 CLIP_KEYS = ('num_frames', 'valid', 'audio_seconds_per_frame',
              'audio_crop_seconds', 'audio_pan')
+
+#: Fields of a ``negative_audio`` spec that name files (stamped in the key).
+SPEC_FILE_KEYS = ('path', 'audio_path', 'audio_feat_path')
+
+#: Fields of a ``negative_audio`` spec used only in messages (not keyed).
+SPEC_MESSAGE_KEYS = ('origin', 'clip_id')
 
 
 class AudioCacheMissError(AudioFileError):
@@ -117,28 +136,49 @@ def cache_inputs(results: dict, params: Dict[str, Any]) -> Dict[str, Any]:
 
     Returns:
         dict: JSON-able inputs.
+
+    Raises:
+        ValueError: If ``results`` holds an in-memory ``audio_waveform``.
     """
+    if results.get('audio_waveform') is not None:
+        raise ValueError(
+            f'clip {results.get("clip_id", "?")}: in-memory audio '
+            f'({results.get("audio_source", "audio_waveform")}) is never '
+            'cached; it has no file to key the entry by')
     inputs = dict(
         version=CACHE_VERSION,
         loader={k: _jsonable(params.get(k))
                 for k in LOADER_PARAMS},
         clip={k: _jsonable(results.get(k))
               for k in CLIP_KEYS})
-    if params.get('representation') == 'feature':
+    spec = results.get('negative_audio')
+    if spec is not None:
+        inputs['negative_audio'] = _spec_inputs(spec)
+    elif params.get('representation') == 'feature':
         feat = results.get('audio_feat_path')
         inputs['feature'] = _stamp(feat) if feat else None
     else:
-        paths = results.get('audio_path')
-        paths = [] if paths is None else (
-            [paths] if isinstance(paths, str) else list(paths))
-        inputs['sources'] = [_stamp(p) for p in paths]
-    spec = results.get('negative_audio')
-    if spec is not None:
-        spec = _jsonable(dict(spec))
-        if spec.get('path'):
-            spec['path'] = _stamp(spec['path'])
-        inputs['negative_audio'] = spec
+        inputs['sources'] = _stamps(results.get('audio_path'))
     return inputs
+
+
+def _stamps(paths) -> List[Dict[str, Any]]:
+    """Stamps of one path or a list of paths (``[]`` for None)."""
+    paths = [] if paths is None else (
+        [paths] if isinstance(paths, str) else list(paths))
+    return [_stamp(p) for p in paths]
+
+
+def _spec_inputs(spec: dict) -> Dict[str, Any]:
+    """A ``negative_audio`` spec as key content: its files stamped, its
+    message-only fields dropped."""
+    out = {}
+    for key, value in dict(spec).items():
+        if key in SPEC_MESSAGE_KEYS:
+            continue
+        out[str(key)] = (
+            _stamps(value) if key in SPEC_FILE_KEYS else _jsonable(value))
+    return out
 
 
 def audio_cache_key(results: dict, params: Dict[str, Any]) -> str:

@@ -5,19 +5,16 @@ from typing import Dict, List, Optional
 
 from mmavs.registry import DATASETS
 from .base_av_dataset import BaseAVDataset
+from .metainfo import S4_CATEGORIES, binary_metainfo
 
-#: The 23 sounding-object categories of S4 (sorted, as in the release).
-S4_CATEGORIES = ('ambulance_siren', 'baby_laughter', 'cap_gun_shooting',
-                 'cat_meowing', 'chainsawing_trees', 'coyote_howling',
-                 'dog_barking', 'driving_buses', 'female_singing',
-                 'helicopter', 'horse_clip-clop', 'lawn_mowing',
-                 'lions_roaring', 'male_speech', 'mynah_bird_singing',
-                 'playing_acoustic_guitar', 'playing_glockenspiel',
-                 'playing_piano', 'playing_tabla', 'playing_ukulele',
-                 'playing_violin', 'race_car', 'typing_on_computer_keyboard')
 
-_BINARY_META = dict(
-    classes=('background', 'sounding'), palette=[[0, 0, 0], [255, 255, 255]])
+def _release_prefix(base: str) -> Dict[str, str]:
+    """The data_prefix of the released layout below ``base``."""
+    return dict(
+        frame_path=f'{base}/visual_frames',
+        mask_path=f'{base}/gt_masks',
+        audio_path=f'{base}/audio_wav',
+        audio_feat_path=f'{base}/audio_log_mel')
 
 
 def _join(prefix: Optional[str], *parts: str) -> Optional[str]:
@@ -58,7 +55,7 @@ class AVSBenchS4Dataset(BaseAVDataset):
         **kwargs: See :class:`BaseAVDataset`.
     """
 
-    METAINFO = dict(_BINARY_META, categories=S4_CATEGORIES)
+    METAINFO = binary_metainfo(categories=S4_CATEGORIES)
     NUM_FRAMES = 5
 
     def __init__(self,
@@ -71,18 +68,38 @@ class AVSBenchS4Dataset(BaseAVDataset):
         self.name_column = name_column
         self.binary_threshold = binary_threshold
         if data_prefix is None:
-            base = 'Single-source/s4_data'
-            data_prefix = dict(
-                frame_path=f'{base}/visual_frames',
-                mask_path=f'{base}/gt_masks',
-                audio_path=f'{base}/audio_wav',
-                audio_feat_path=f'{base}/audio_log_mel')
+            data_prefix = _release_prefix('Single-source/s4_data')
         kwargs.setdefault('num_frames', self.NUM_FRAMES)
         super().__init__(
             ann_file=ann_file, split=split, data_prefix=data_prefix, **kwargs)
 
     def _name_col(self, table) -> str:
         return self.name_column or table.columns[0]
+
+    def _clip_info(self, name: str, category: str, frame_paths: List[str],
+                   mask_paths: List[str], labelled_idx, audio: Optional[str],
+                   feat: Optional[str], where: str, row) -> dict:
+        """The checked clip dict of one CSV row (S4 and MS3 layouts)."""
+        flags = self.frame_flags(self.num_frames, self.num_frames,
+                                 labelled_idx)
+        info = dict(
+            clip_id=name,
+            category=category,
+            num_frames=self.num_frames,
+            audio_condition='positive',
+            frame_paths=frame_paths,
+            mask_paths=[
+                path if labelled else None
+                for path, labelled in zip(mask_paths, flags['labelled'])
+            ],
+            mask_format='binary',
+            binary_threshold=self.binary_threshold,
+            **flags)
+        if audio:
+            info['audio_path'] = audio
+        if feat:
+            info['audio_feat_path'] = feat
+        return self.check_data_info(info, where, row=row)
 
     def load_data_list(self) -> List[dict]:
         """Read the CSV rows of :attr:`split` into clip dicts."""
@@ -101,39 +118,22 @@ class AVSBenchS4Dataset(BaseAVDataset):
             sub = (self.split, category, name)
             frame_dir = _join(prefix.get('frame_path'), *sub)
             mask_dir = _join(prefix.get('mask_path'), *sub)
-            labelled_idx = ([] if not mask_dir else
-                            [0] if train else range(self.num_frames))
-            flags = self.frame_flags(self.num_frames, self.num_frames,
-                                     labelled_idx)
-            info = dict(
-                clip_id=name,
-                category=category,
-                num_frames=self.num_frames,
-                audio_condition='positive',
-                frame_paths=[
-                    osp.join(frame_dir, f'{name}_{i + 1}.png')
-                    for i in range(self.num_frames)
-                ],
-                mask_paths=[
-                    osp.join(mask_dir, f'{name}_{i + 1}.png')
-                    if flags['labelled'][i] else None
-                    for i in range(self.num_frames)
-                ],
-                mask_format='binary',
-                binary_threshold=self.binary_threshold,
-                **flags)
-            audio = _join(
-                prefix.get('audio_path'), self.split, category, name + '.wav')
-            feat = _join(
-                prefix.get('audio_feat_path'), self.split, category,
-                name + '.pkl')
-            if audio:
-                info['audio_path'] = audio
-            if feat:
-                info['audio_feat_path'] = feat
+            frames = range(1, self.num_frames + 1)
             data_list.append(
-                self.check_data_info(
-                    info, f'{self.ann_file} row {row_idx + 2}', row=row))
+                self._clip_info(
+                    name, category,
+                    [osp.join(frame_dir, f'{name}_{i}.png') for i in frames], [
+                        osp.join(mask_dir, f'{name}_{i}.png')
+                        if mask_dir else None for i in frames
+                    ], ([] if not mask_dir else
+                        [0] if train else range(self.num_frames)),
+                    _join(
+                        prefix.get('audio_path'), self.split, category,
+                        name + '.wav'),
+                    _join(
+                        prefix.get('audio_feat_path'), self.split, category,
+                        name + '.pkl'), f'{self.ann_file} row {row_idx + 2}',
+                    row))
         return data_list
 
 
@@ -160,20 +160,17 @@ class AVSBenchMS3Dataset(AVSBenchS4Dataset):
         **kwargs: See :class:`AVSBenchS4Dataset`.
     """
 
-    METAINFO = dict(_BINARY_META)
+    METAINFO = binary_metainfo()
 
     def __init__(self,
                  ann_file: str = 'Multi-sources/ms3_meta_data.csv',
                  data_prefix: Optional[Dict[str, str]] = None,
                  **kwargs) -> None:
-        if data_prefix is None:
-            base = 'Multi-sources/ms3_data'
-            data_prefix = dict(
-                frame_path=f'{base}/visual_frames',
-                mask_path=f'{base}/gt_masks',
-                audio_path=f'{base}/audio_wav',
-                audio_feat_path=f'{base}/audio_log_mel')
-        super().__init__(ann_file=ann_file, data_prefix=data_prefix, **kwargs)
+        super().__init__(
+            ann_file=ann_file,
+            data_prefix=data_prefix
+            or _release_prefix('Multi-sources/ms3_data'),
+            **kwargs)
 
     def load_data_list(self) -> List[dict]:
         """Read the CSV rows of :attr:`split` into clip dicts."""
@@ -190,34 +187,20 @@ class AVSBenchMS3Dataset(AVSBenchS4Dataset):
             vid = str(row[name_col])
             frame_dir = _join(prefix.get('frame_path'), vid)
             mask_dir = _join(prefix.get('mask_path'), self.split, vid)
-            flags = self.frame_flags(
-                self.num_frames, self.num_frames,
-                range(self.num_frames) if mask_dir else [])
-            info = dict(
-                clip_id=vid,
-                category='',
-                num_frames=self.num_frames,
-                audio_condition='positive',
-                frame_paths=[
-                    osp.join(frame_dir, f'{vid}.mp4_{i + 1}.png')
-                    for i in range(self.num_frames)
-                ],
-                mask_paths=[
-                    osp.join(mask_dir, f'{vid}_{i + 1}.png')
-                    if flags['labelled'][i] else None
-                    for i in range(self.num_frames)
-                ],
-                mask_format='binary',
-                binary_threshold=self.binary_threshold,
-                **flags)
-            audio = _join(prefix.get('audio_path'), self.split, vid + '.wav')
-            feat = _join(
-                prefix.get('audio_feat_path'), self.split, vid + '.pkl')
-            if audio:
-                info['audio_path'] = audio
-            if feat:
-                info['audio_feat_path'] = feat
+            frames = range(1, self.num_frames + 1)
             data_list.append(
-                self.check_data_info(
-                    info, f'{self.ann_file} row {row_idx + 2}', row=row))
+                self._clip_info(
+                    vid, '', [
+                        osp.join(frame_dir, f'{vid}.mp4_{i}.png')
+                        for i in frames
+                    ], [
+                        osp.join(mask_dir, f'{vid}_{i}.png')
+                        if mask_dir else None for i in frames
+                    ],
+                    range(self.num_frames) if mask_dir else [],
+                    _join(prefix.get('audio_path'), self.split, vid + '.wav'),
+                    _join(
+                        prefix.get('audio_feat_path'), self.split,
+                        vid + '.pkl'), f'{self.ann_file} row {row_idx + 2}',
+                    row))
         return data_list

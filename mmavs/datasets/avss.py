@@ -1,6 +1,5 @@
 # Copyright (c) mmavs contributors. All rights reserved.
 """AVSBench-Semantic (AVSS): the v1s / v1m / v2 subsets, 71 classes."""
-import functools
 import os.path as osp
 from typing import List, Optional, Sequence
 
@@ -8,55 +7,10 @@ import numpy as np
 
 from mmavs.registry import DATASETS
 from .base_av_dataset import BaseAVDataset, DataListError
-
-#: The 71 classes of AVSBench-Semantic (background + 70 sounding objects),
-#: in the order of the official ``label2idx.json`` (whose 1-based values
-#: minus one are the palette / class indices used here).
-AVSS_CLASSES = ('background', 'accordion', 'airplane', 'axe', 'baby',
-                'bassoon', 'bell', 'bird', 'boat', 'boy', 'bus', 'car', 'cat',
-                'cello', 'clarinet', 'clipper', 'clock', 'dog', 'donkey',
-                'drum', 'duck', 'elephant', 'emergency-car', 'erhu', 'flute',
-                'frying-food', 'girl', 'goose', 'guitar', 'gun', 'guzheng',
-                'hair-dryer', 'handpan', 'harmonica', 'harp', 'helicopter',
-                'hen', 'horse', 'keyboard', 'leopard', 'lion', 'man',
-                'marimba', 'missile-rocket', 'motorcycle', 'mower', 'parrot',
-                'piano', 'pig', 'pipa', 'saw', 'saxophone', 'sheep', 'sitar',
-                'sorna', 'squirrel', 'tabla', 'tank', 'tiger', 'tractor',
-                'train', 'trombone', 'truck', 'trumpet', 'tuba', 'ukulele',
-                'utv', 'vacuum-cleaner', 'violin', 'wolf', 'woman')
+from .metainfo import AVSS_CLASSES, avss_palette, binary_metainfo
 
 #: Frames of a clip in each subset (v1 clips are 5 s, v2 clips 10 s).
 AVSS_SUBSET_FRAMES = dict(v1s=5, v1m=5, v2=10)
-
-
-@functools.lru_cache(maxsize=4)
-def _palette(num_classes: int) -> np.ndarray:
-    labels = np.arange(num_classes)
-    palette = np.zeros((num_classes, 3), dtype=np.int64)
-    bit = 7
-    while np.any(labels > 0):
-        for channel in range(3):
-            palette[:, channel] |= ((labels >> channel) & 1) << bit
-        labels = labels >> 3
-        bit -= 1
-    palette = palette.astype(np.uint8)
-    palette.setflags(write=False)
-    return palette
-
-
-def avss_palette(num_classes: int = len(AVSS_CLASSES)) -> np.ndarray:
-    """The AVSS colour palette (PASCAL-VOC bit interleave).
-
-    Colour ``c`` of class ``k`` puts bit ``3 j + c`` of ``k`` at bit
-    ``7 - j`` of channel ``c`` (R, G, B); class 0 (background) is black.
-
-    Args:
-        num_classes (int): Number of classes. Defaults to 71.
-
-    Returns:
-        np.ndarray: Read-only uint8 ``[num_classes, 3]`` RGB colours.
-    """
-    return _palette(int(num_classes))
 
 
 @DATASETS.register_module()
@@ -133,10 +87,7 @@ class AVSSDataset(BaseAVDataset):
         self.binary = binary
         self.mask_source = mask_source
         if binary:
-            metainfo = dict(
-                dict(
-                    classes=('background', 'sounding'),
-                    palette=[[0, 0, 0], [255, 255, 255]]), **(metainfo or {}))
+            metainfo = binary_metainfo(**(metainfo or {}))
         super().__init__(
             ann_file=ann_file,
             split=split,

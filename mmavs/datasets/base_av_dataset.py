@@ -7,6 +7,8 @@ import numpy as np
 from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
 
+from .metainfo import binary_metainfo
+
 
 class DataListError(ValueError):
     """A dataset annotation (CSV row, folder layout) is malformed."""
@@ -49,9 +51,7 @@ class BaseAVDataset(BaseDataset):
             ``indices``, ...).
     """
 
-    METAINFO: dict = dict(
-        classes=('background', 'sounding'),
-        palette=[[0, 0, 0], [255, 255, 255]])
+    METAINFO: dict = binary_metainfo()
 
     #: The values the split column of the annotation CSV may hold.
     SPLIT_VALUES = ('train', 'val', 'test')

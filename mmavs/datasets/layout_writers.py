@@ -22,10 +22,12 @@ import csv
 import os
 import os.path as osp
 import pickle
-from typing import Dict, List, Optional, Sequence
+from typing import Callable, Dict, Optional, Sequence
 
 import cv2
 import numpy as np
+
+from .metainfo import avss_palette
 
 S4_CSV = osp.join('Single-source', 's4_meta_data.csv')
 S4_DATA = osp.join('Single-source', 's4_data')
@@ -142,6 +144,32 @@ def tone(freq: float,
 # ---------------------------------------------------------------------------
 # layout writers
 # ---------------------------------------------------------------------------
+def _write_binary_clip(base: str, frame_file: Callable[[int], str],
+                       mask_file: Callable[[int], str], audio_stem: str,
+                       frames: Sequence[np.ndarray],
+                       masks: Sequence[Optional[np.ndarray]],
+                       audio: Optional[np.ndarray], sample_rate: int,
+                       log_mel: Optional[np.ndarray]) -> None:
+    """Write an AVSBench-Object clip below ``base``: frame / mask ``i``
+    (from 1) at ``visual_frames/frame_file(i)`` / ``gt_masks/mask_file(i)``
+    (0/255), audio at ``audio_wav/{audio_stem}.wav`` and
+    ``audio_log_mel/{audio_stem}.pkl``."""
+    for i, frame in enumerate(frames, 1):
+        write_image(osp.join(base, 'visual_frames', frame_file(i)), frame)
+    for i, mask in enumerate(masks, 1):
+        if mask is not None:
+            write_image(
+                osp.join(base, 'gt_masks', mask_file(i)),
+                (np.asarray(mask) > 0).astype(np.uint8) * 255)
+    if audio is not None:
+        write_wav(
+            osp.join(base, 'audio_wav', audio_stem + '.wav'), audio,
+            sample_rate)
+    if log_mel is not None:
+        write_log_mel_pkl(
+            osp.join(base, 'audio_log_mel', audio_stem + '.pkl'), log_mel)
+
+
 def write_s4_clip(data_root: str,
                   name: str,
                   category: str,
@@ -167,22 +195,10 @@ def write_s4_clip(data_root: str,
     """
     base = osp.join(data_root, S4_DATA)
     sub = osp.join(split, category, name)
-    for i, frame in enumerate(frames, 1):
-        write_image(
-            osp.join(base, 'visual_frames', sub, f'{name}_{i}.png'), frame)
-    for i, mask in enumerate(masks, 1):
-        if mask is not None:
-            write_image(
-                osp.join(base, 'gt_masks', sub, f'{name}_{i}.png'),
-                (np.asarray(mask) > 0).astype(np.uint8) * 255)
-    if audio is not None:
-        write_wav(
-            osp.join(base, 'audio_wav', split, category, name + '.wav'), audio,
-            sample_rate)
-    if log_mel is not None:
-        write_log_mel_pkl(
-            osp.join(base, 'audio_log_mel', split, category, name + '.pkl'),
-            log_mel)
+    _write_binary_clip(base, lambda i: osp.join(sub, f'{name}_{i}.png'),
+                       lambda i: osp.join(sub, f'{name}_{i}.png'),
+                       osp.join(split, category, name), frames, masks, audio,
+                       sample_rate, log_mel)
 
 
 def write_ms3_clip(data_root: str,
@@ -198,22 +214,11 @@ def write_ms3_clip(data_root: str,
 
     Args: as :func:`write_s4_clip` (``vid`` instead of name/category).
     """
-    base = osp.join(data_root, MS3_DATA)
-    for i, frame in enumerate(frames, 1):
-        write_image(
-            osp.join(base, 'visual_frames', vid, f'{vid}.mp4_{i}.png'), frame)
-    for i, mask in enumerate(masks, 1):
-        if mask is not None:
-            write_image(
-                osp.join(base, 'gt_masks', split, vid, f'{vid}_{i}.png'),
-                (np.asarray(mask) > 0).astype(np.uint8) * 255)
-    if audio is not None:
-        write_wav(
-            osp.join(base, 'audio_wav', split, vid + '.wav'), audio,
-            sample_rate)
-    if log_mel is not None:
-        write_log_mel_pkl(
-            osp.join(base, 'audio_log_mel', split, vid + '.pkl'), log_mel)
+    _write_binary_clip(
+        osp.join(data_root,
+                 MS3_DATA), lambda i: osp.join(vid, f'{vid}.mp4_{i}.png'),
+        lambda i: osp.join(split, vid, f'{vid}_{i}.png'), osp.join(split, vid),
+        frames, masks, audio, sample_rate, log_mel)
 
 
 def write_avss_clip(data_root: str,
@@ -240,7 +245,6 @@ def write_avss_clip(data_root: str,
         semantic (bool): Also write the index maps to ``labels_semantic``.
         num_classes (int): Palette size. Defaults to 71.
     """
-    from mmavs.datasets.avss import avss_palette
     palette = avss_palette(num_classes)
     clip_dir = osp.join(data_root, label, uid)
     for i, frame in enumerate(frames):

@@ -4,41 +4,9 @@ import os.path as osp
 from typing import Dict, List, Optional
 
 from mmavs.registry import DATASETS
-from .avss import avss_palette
 from .base_av_dataset import BaseAVDataset, DataListError
-
-#: VPO classes (background + 21), the ``index_table_coco`` of the VPO code.
-VPO_CLASSES = ('background', 'airplane', 'baby', 'bird', 'bus', 'car', 'cat',
-               'cell phone', 'cow', 'dog', 'elephant', 'female', 'horse',
-               'keyboard', 'male', 'motorcycle', 'mouse', 'sheep',
-               'skateboard', 'sports ball', 'tennis racket', 'zebra')
-
-#: COCO category id (the pixel values of the VPO masks) -> VPO class name,
-#: ``coco_class_dict`` of the VPO code (92/93/94 are the person split into
-#: male / female / baby by the VPO authors).
-VPO_COCO_ID_TO_NAME = {
-    5: 'airplane',
-    16: 'bird',
-    6: 'bus',
-    3: 'car',
-    17: 'cat',
-    77: 'cell phone',
-    21: 'cow',
-    18: 'dog',
-    22: 'elephant',
-    19: 'horse',
-    76: 'keyboard',
-    4: 'motorcycle',
-    74: 'mouse',
-    20: 'sheep',
-    41: 'skateboard',
-    37: 'sports ball',
-    43: 'tennis racket',
-    24: 'zebra',
-    92: 'male',
-    93: 'female',
-    94: 'baby'
-}
+from .metainfo import (VPO_CLASSES, VPO_COCO_ID_TO_NAME, avss_palette,
+                       binary_metainfo)
 
 VPO_SUBSETS = ('ss', 'ms', 'msmi')
 
@@ -138,10 +106,7 @@ class VPODataset(BaseAVDataset):
         self.audio_seconds = float(audio_seconds)
         self.msmi_single_instance_root = msmi_single_instance_root
         if binary:
-            metainfo = dict(
-                dict(
-                    classes=('background', 'sounding'),
-                    palette=[[0, 0, 0], [255, 255, 255]]), **(metainfo or {}))
+            metainfo = binary_metainfo(**(metainfo or {}))
         kwargs.setdefault('num_frames', 1)
         super().__init__(
             ann_file=ann_file,

@@ -93,7 +93,7 @@ def render_raw_release(synth_root: str,
     Returns:
         dict[str, int]: Videos written per layout.
     """
-    from mmavs.datasets.audio_utils import load_audio
+    from mmavs.datasets.audio_io import load_audio
     from mmavs.datasets.video_io import write_video
     if layouts is None:
         layouts = [

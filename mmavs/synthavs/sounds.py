@@ -301,7 +301,7 @@ def recording_files(sound_dir: str) -> List[str]:
 @functools.lru_cache(maxsize=64)
 def _load_recording(path: str, sample_rate: int) -> np.ndarray:
     """A recording as mono float32 at ``sample_rate`` (cached, read-only)."""
-    from mmavs.datasets.audio_utils import load_audio
+    from mmavs.datasets.audio_io import load_audio
     data, _ = load_audio(path, sample_rate=sample_rate, res_type='soxr_hq')
     data = np.asarray(data, dtype=np.float32)
     if len(data) < 2 * sample_rate:

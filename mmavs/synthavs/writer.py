@@ -4,7 +4,7 @@
 Ground truth: binary masks (``s4``, ``ms3``) are the union of the objects
 sounding in a frame (0/255 grayscale PNG); semantic masks (``avss``) give
 each sounding object's pixels the colour of class ``k + 1`` of the
-AVSBench 71-colour palette (:func:`mmavs.datasets.avss.avss_palette`,
+AVSBench 71-colour palette (:func:`mmavs.datasets.metainfo.avss_palette`,
 background = index 0, black), where ``k`` is the 0-based category index.
 
 Per-frame records (extra columns next to the official ones, all strings):
@@ -40,7 +40,7 @@ from typing import List, Optional, Sequence, Tuple
 import cv2
 import numpy as np
 
-from mmavs.datasets.avss import avss_palette
+from mmavs.datasets.metainfo import avss_palette
 from mmavs.datasets.layout_writers import (write_avss_clip, write_csv,
                                            write_log_mel_pkl, write_ms3_clip,
                                            write_s4_clip)
@@ -115,8 +115,8 @@ def _vggish_examples(wav_path: str, num_frames: int) -> np.ndarray:
     log-mel examples of the written (16-bit) wav, as the AVSBench
     preprocessing computes them; a short result is padded with its last
     example."""
-    from mmavs.datasets.audio_utils import (load_audio,
-                                            waveform_to_vggish_examples)
+    from mmavs.datasets.audio_features import waveform_to_vggish_examples
+    from mmavs.datasets.audio_io import load_audio
     audio, sr = load_audio(wav_path)
     examples = waveform_to_vggish_examples(audio, sr, source=wav_path)
     if len(examples) < num_frames:

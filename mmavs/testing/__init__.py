@@ -35,3 +35,6 @@ __all__ += ['CreateFileOnUnpickle', 'write_malicious_checkpoint']
 from .logs import log_records
 
 __all__ += ['log_records']
+from .videos import benchmark_frames_video, write_test_video
+
+__all__ += ['benchmark_frames_video', 'write_test_video']

@@ -347,7 +347,7 @@ def make_vpo_raw_release(root: str,
     """
     import shutil
 
-    from mmavs.datasets.audio_utils import load_audio
+    from mmavs.datasets.audio_io import load_audio
     from mmavs.datasets.video_io import write_video
     vpo_root = osp.join(root, 'VPO', f'VPO-{subset.upper()}')
     records = make_vpo_fixture(

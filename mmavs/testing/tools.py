@@ -9,10 +9,12 @@ from mmavs.utils.paths import repo_root
 
 
 def tool_env() -> Dict[str, str]:
-    """Environment for a tool subprocess: this checkout first, offline."""
+    """Environment for a tool subprocess: offline, one thread.
+
+    ``PYTHONPATH`` is not set: the tools import the mmavs that the running
+    interpreter has installed (``.venv/bin/python`` imports this clone's).
+    """
     env = dict(os.environ)
-    env['PYTHONPATH'] = os.pathsep.join(
-        [repo_root()] + [p for p in [env.get('PYTHONPATH')] if p])
     env.update(
         HF_HUB_OFFLINE='1', TRANSFORMERS_OFFLINE='1', OMP_NUM_THREADS='1')
     return env

@@ -7,6 +7,19 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 
 
+def add_cfg_options_arg(parser: argparse.ArgumentParser) -> None:
+    """Add ``--cfg-options key=value ...`` (parsed into ``cfg_options``).
+
+    Args:
+        parser (ArgumentParser): The tool's parser.
+    """
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings of the config, key=value pairs')
+
+
 def add_runtime_args(parser: argparse.ArgumentParser) -> None:
     """Add ``--work-dir``, ``--cfg-options``, ``--unsafe-load``,
     ``--launcher`` and ``--local-rank``.
@@ -15,11 +28,7 @@ def add_runtime_args(parser: argparse.ArgumentParser) -> None:
         parser (ArgumentParser): The tool's parser.
     """
     parser.add_argument('--work-dir', help='the dir to save logs and outputs')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings of the config, key=value pairs')
+    add_cfg_options_arg(parser)
     parser.add_argument(
         '--unsafe-load',
         action='store_true',
@@ -55,3 +64,63 @@ def apply_runtime_args(cfg: Config, args: argparse.Namespace,
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(config_path))[0])
     return cfg
+
+
+def add_inference_args(parser: argparse.ArgumentParser) -> None:
+    """Add the options of the inference demos: ``config``, ``checkpoint``,
+    ``--device``, ``--mode``, ``--step``, ``--window-seconds``,
+    ``--pad-short``, ``--batch-size``, ``--show-maps``, ``--opacity``,
+    ``--cfg-options``.
+
+    Args:
+        parser (ArgumentParser): The demo's parser.
+    """
+    parser.add_argument('config', help='model config file')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument(
+        '--device', default=None, help='device (default: cuda if any, cpu)')
+    parser.add_argument(
+        '--mode',
+        choices=['benchmark', 'dense'],
+        default='benchmark',
+        help='benchmark: the last frame of every second with that second '
+        'of audio (AVSBench); dense: every --step-th frame with the '
+        '--window-seconds of audio that end with it')
+    parser.add_argument(
+        '--step', type=int, default=1, help='dense mode: frame step')
+    parser.add_argument(
+        '--window-seconds',
+        type=float,
+        default=1.0,
+        help='dense mode: seconds of audio per frame')
+    parser.add_argument(
+        '--pad-short',
+        action='store_true',
+        help='pad an input shorter than one clip with empty frames '
+        '(default: refuse it)')
+    parser.add_argument(
+        '--batch-size', type=int, default=1, help='clips per forward pass')
+    parser.add_argument(
+        '--show-maps',
+        action='store_true',
+        help="also draw the model's maps (RAVS uncertainty, AMA groups)")
+    parser.add_argument(
+        '--opacity', type=float, default=0.5, help='mask colour weight')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override settings of the config, key=value pairs')
+
+
+def inference_call_kwargs(args: argparse.Namespace) -> dict:
+    """The :class:`~mmavs.apis.AVSInferencer` call options of
+    :func:`add_inference_args`."""
+    return dict(
+        mode=args.mode,
+        step=args.step,
+        window_seconds=args.window_seconds,
+        pad_short=args.pad_short,
+        batch_size=args.batch_size,
+        draw_maps=args.show_maps,
+        opacity=args.opacity)

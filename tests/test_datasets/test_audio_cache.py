@@ -190,6 +190,66 @@ def test_changed_file_or_parameter_is_a_miss(tmp_path):
         loader(dict(info))
 
 
+def test_negative_specs_are_keyed_by_spec(tmp_path):
+    """A negative sample's key is its spec (files stamped), not the clip's
+    own audio; message-only fields do not change it."""
+    own, other = str(tmp_path / 'own.wav'), str(tmp_path / 'other.wav')
+    write_wav(own, tone(440, 5.0, 16000), 16000)
+    write_wav(other, tone(660, 5.0, 16000), 16000)
+    clip = dict(clip_id='a', num_frames=5, valid=[True] * 5, audio_path=own)
+    noise = dict(source='noise', sample_rate=16000, noise_amplitude=0.5,
+                 noise_distribution='uniform', noise_seed=7,
+                 feature_pipeline='consistent', origin="condition 'noise'")
+    loader = LoadAVAudio()
+    key = loader.cache_key(dict(clip, negative_audio=noise))
+    assert key != loader.cache_key(clip)
+    # another seed, amplitude or source: another input, another key
+    for change in (dict(noise_seed=8), dict(noise_amplitude=0.25),
+                   dict(source='silence')):
+        assert loader.cache_key(
+            dict(clip, negative_audio=dict(noise, **change))) != key
+    # the clip's own audio and the spec's message fields do not matter
+    assert loader.cache_key(
+        dict(clip, audio_path=other, clip_id='b',
+             negative_audio=dict(noise, origin='elsewhere'))) == key
+    # an off-screen source is stamped: its file changing is a miss
+    offscreen = dict(source='clip', clip_id='b', audio_path=other,
+                     audio_feat_path=None, feature_pipeline='consistent')
+    before = loader.cache_key(dict(clip, negative_audio=offscreen))
+    assert loader.cache_key(
+        dict(clip, negative_audio=dict(offscreen, clip_id='c'))) == before
+    write_wav(other, tone(880, 5.0, 16000), 16000)
+    os.utime(other, ns=(1, 1))
+    assert loader.cache_key(dict(clip, negative_audio=offscreen)) != before
+    # the cached negative is the negative, not the clip's own audio
+    cache = str(tmp_path / 'cache')
+    from mmavs.datasets.audio_cache import save_cache_entry
+    sample = dict(clip, negative_audio=noise)
+    audio, meta = loader.compute_cache_entry(sample)
+    save_cache_entry(cache_entry_path(cache, 'vggish', key), audio, meta)
+    cached = LoadAVAudio(cache=dict(dir=cache))
+    np.testing.assert_array_equal(cached(dict(sample))['audio'], audio)
+    assert not np.array_equal(audio, loader(dict(clip))['audio'])
+    with pytest.raises(AudioCacheMissError, match='clip a'):
+        cached(dict(clip))
+
+
+def test_in_memory_audio_is_never_cached(tmp_path):
+    """``audio_waveform`` has no file to key by: computed even with a
+    cache, and refused by the key."""
+    wave = tone(440, 5.0, 16000)
+    info = dict(clip_id='video', num_frames=5, valid=[True] * 5,
+                audio_waveform=(wave, 16000), audio_source='the track')
+    ref = LoadAVAudio()(dict(info))['audio']
+    loader = LoadAVAudio(cache=dict(dir=str(tmp_path / 'empty')))
+    np.testing.assert_array_equal(loader(dict(info))['audio'], ref)
+    assert loader.num_cache_misses == 0
+    assert not os.path.exists(str(tmp_path / 'empty'))
+    with pytest.raises(ValueError, match='in-memory audio .*the track.* '
+                       'never cached'):
+        loader.cache_key(info)
+
+
 def test_padding_is_counted_when_read_from_the_cache(tmp_path):
     wav = str(tmp_path / 'short.wav')
     write_wav(wav, tone(440, 3.2, 16000), 16000)

@@ -9,8 +9,8 @@ from mmengine.registry import init_default_scope
 
 import mmavs  # noqa: F401
 from mmavs.datasets import DataListError
-from mmavs.datasets.audio_utils import (AudioFileError, load_audio,
-                                        waveform_to_vggish_examples)
+from mmavs.datasets.audio_features import waveform_to_vggish_examples
+from mmavs.datasets.audio_io import AudioFileError, load_audio
 from mmavs.registry import DATASETS
 from mmavs.testing import (make_ms3_fixture, make_s4_fixture, write_csv,
                            write_image)

@@ -10,7 +10,8 @@ from mmengine.registry import init_default_scope
 import mmavs  # noqa: F401
 from mmavs.datasets import (VPO_CLASSES, VPO_COCO_ID_TO_NAME, DataListError,
                             vpo_label_map)
-from mmavs.datasets.audio_utils import centre_crop_or_tile, load_audio
+from mmavs.datasets.audio_features import centre_crop_or_tile
+from mmavs.datasets.audio_io import load_audio
 from mmavs.registry import DATASETS, TRANSFORMS
 from mmavs.testing import make_vpo_fixture, write_csv, write_image
 

@@ -279,7 +279,7 @@ def test_masks_follow_sounding_objects(gen, layout):
 def test_written_masks_match_memory(tree, gen):
     root, _ = tree
     import cv2
-    from mmavs.datasets.avss import avss_palette
+    from mmavs.datasets.metainfo import avss_palette
     palette = avss_palette(71).astype(int)
     plan = gen.split_plan('avss', 'test', SMALL['num_test'])
     for i, (case, label) in enumerate(plan):

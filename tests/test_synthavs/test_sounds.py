@@ -4,7 +4,7 @@ levels that transpose, loudness, recordings."""
 import numpy as np
 import pytest
 
-from mmavs.datasets.audio_utils import vggish_examples, vggish_log_mel
+from mmavs.datasets.audio_features import vggish_examples, vggish_log_mel
 from mmavs.synthavs.sounds import (SOUND_CATEGORIES, TARGET_RMS,
                                    ProceduralSoundBank, RecordingSoundBank,
                                    pitch_ratio)

@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from mmavs.datasets.audio_utils import (load_audio_feature,
-                                        waveform_to_vggish_examples)
+from mmavs.datasets.audio_features import waveform_to_vggish_examples
+from mmavs.datasets.audio_io import load_audio_feature
 from mmavs.datasets.layout_writers import S4_CSV, write_csv
 from mmavs.datasets.video_io import write_video
 from mmavs.testing import run_tool
@@ -177,7 +177,7 @@ def _break(kind, path):
 
 
 @pytest.mark.parametrize('kind,reason', [
-    ('truncated', 'cannot open video file .*bad.*unreadable or truncated'),
+    ('truncated', 'cannot read video file .*bad.*not truncated'),
     ('no_audio', 'has no audio stream'),
     ('missing', 'video file not found'),
 ])

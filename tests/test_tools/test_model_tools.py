@@ -48,3 +48,15 @@ def test_benchmark_model_prints_rates(monkeypatch, capsys):
     out = capsys.readouterr().out
     assert float(re.search(r'inference: ([\d.]+) clips/s', out).group(1)) > 0
     assert float(re.search(r'training: ([\d.]+) iters/s', out).group(1)) > 0
+
+
+def test_benchmark_model_skip_train(monkeypatch, capsys):
+    tool = _load_tool('benchmark_model')
+    monkeypatch.setattr(sys, 'argv', [
+        'benchmark_model.py',
+        osp.join(repo_root(), TINY), '--size', '64', '--iters', '1',
+        '--warmup', '0', '--skip-train'
+    ])
+    tool.main()
+    out = capsys.readouterr().out
+    assert 'inference:' in out and 'training:' not in out

@@ -9,7 +9,7 @@ import sys
 
 from mmavs.testing import repo_root, tool_env
 
-TEST = ('tests/test_datasets/test_audio_utils.py::'
+TEST = ('tests/test_datasets/test_audio_features.py::'
         'test_vggish_parity_on_real_recordings')
 
 

@@ -145,7 +145,7 @@ def test_checker_passes_on_the_converted_tree(trees, task, tmp_path):
     assert sum(s['clips'] for s in rep['splits']) == 7
     # and the log-mel pickles of s4/ms3 are the official [5, 1, 96, 64]
     if task != 'avss':
-        from mmavs.datasets.audio_utils import load_audio_feature
+        from mmavs.datasets.audio_io import load_audio_feature
         summary = json.load(
             open(osp.join(raw, f'prepare_{task}_summary.json')))
         assert summary['counts']['failed'] == 0

@@ -9,11 +9,11 @@ tools/misc/fault_injection.py (tests/test_tools/test_fault_injection.py).
 import glob
 import json
 import os.path as osp
-import pickle
 
 import pytest
 import torch
 
+from mmavs.evaluation.metrics.dump_av_results import load_av_results
 from mmavs.testing import run_tool, small_run_options
 
 CONFIG = 'configs/film/film_simpleconv_1xb4-300it_synthavs-ms3-64x64.py'
@@ -54,8 +54,7 @@ def test_test_tool_writes_metrics_predictions_and_overlays(
         metrics = json.load(f)
     assert metrics, 'no metrics written'
     assert all(isinstance(v, (int, float)) for v in metrics.values())
-    with open(out, 'rb') as f:
-        preds = pickle.load(f)
+    preds = load_av_results(out)
     assert len(preds) == 7  # 7 test clips ...
     assert len({clip['clip_id'] for clip in preds}) == 7
     for clip in preds:  # ... of 5 frames each, in order
@@ -64,6 +63,33 @@ def test_test_tool_writes_metrics_predictions_and_overlays(
         assert clip['frames'][0]['pred_sem_seg']['data'].shape == (1, 32, 32)
     overlays = glob.glob(str(tmp_path / '*' / 'vis' / '*' / '*.png'))
     assert len(overlays) == 7 * 5
+    # batches of 2 clips (small_run_options): 2, 2, 2, 1
+    assert [c['batch_clips'] for c in preds] == [2] * 6 + [1]
+
+    # metric_audit re-scores the file exactly as AVSMetric scored the run,
+    # in its 'frame' mode (the config's) and its 'avsbench' mode
+    official = tmp_path / 'avsbench'
+    run_tool([
+        'tools/test.py', CONFIG,
+        osp.join(work_dir, 'iter_4.pth'), '--work-dir',
+        str(official)
+    ] + _options(root, extra=['test_evaluator.mode=avsbench']))
+    with open(official / 'metrics.json') as f:
+        per_batch = json.load(f)
+    rows_file = tmp_path / 'rows.json'
+    run_tool([
+        'tools/analysis_tools/metric_audit.py', out, '--json',
+        str(rows_file)
+    ])
+    with open(rows_file) as f:
+        rows = {r['convention']: r for r in json.load(f)}
+    frame = rows['per frame, empty GT in J, out of F']
+    assert (frame['J'], frame['F']) == (metrics['J@frame'],
+                                        metrics['F@frame'])
+    tested = rows['per batch, 2 clip(s) as tested']
+    assert (tested['J'], tested['F']) == (per_batch['J@avsbench'],
+                                          per_batch['F@avsbench'])
+    assert rows['per batch, 2 clip(s)']['F'] == per_batch['F@avsbench']
 
 
 def test_two_process_training_and_evaluation_on_cpu(trained, tmp_path):

@@ -10,7 +10,7 @@ import pytest
 from mmengine.registry import init_default_scope
 
 from mmavs.datasets import VPODataset
-from mmavs.datasets.audio_utils import load_audio
+from mmavs.datasets.audio_io import load_audio
 from mmavs.datasets.conversion import ConversionJob
 from mmavs.datasets.video_io import write_video
 from mmavs.testing.fixtures import make_vpo_raw_release

@@ -37,11 +37,9 @@ import tempfile
 import time
 from typing import List
 
-# Run this clone's mmavs even when another one is installed.
-sys.path.insert(0,
-                osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+from mmengine.config import Config
 
-from mmengine.config import Config, DictAction  # noqa: E402
+from mmavs.utils import add_cfg_options_arg
 
 
 def parse_args():
@@ -104,11 +102,7 @@ def parse_args():
         '--skip-vggish',
         action='store_true',
         help='do not time the VGGish front-end on recordings')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config keys (key=value)')
+    add_cfg_options_arg(parser)
     return parser.parse_args()
 
 
@@ -275,8 +269,8 @@ def generated_recordings(folder: str,
 
 def bench_vggish(files: List[str], repeats: int) -> None:
     """Time VGGish examples/s of the front-end on ``files``."""
-    from mmavs.datasets.audio_utils import (load_audio,
-                                            waveform_to_vggish_examples)
+    from mmavs.datasets.audio_features import waveform_to_vggish_examples
+    from mmavs.datasets.audio_io import load_audio
 
     # warm-up (numba compilation of resampy)
     wave, sr = load_audio(files[0])

@@ -45,6 +45,8 @@ def parse_args():
         help='clips per inference batch')
     parser.add_argument('--iters', type=int, default=3, help='timed iters')
     parser.add_argument('--warmup', type=int, default=1, help='warm-up iters')
+    parser.add_argument(
+        '--skip-train', action='store_true', help='time inference only')
     parser.add_argument('--device', default='cpu', help='cpu or cuda')
     parser.add_argument(
         '--threads', type=int, default=None, help='torch CPU threads')
@@ -115,6 +117,8 @@ def main() -> None:
     print(f'inference: {clips / elapsed:.3f} clips/s '
           f'({elapsed / args.iters:.3f} s per batch of '
           f'{args.infer_batch_size} clip(s))')
+    if args.skip_train:
+        return
 
     model.train()
     params = [p for p in model.parameters() if p.requires_grad]

@@ -29,20 +29,16 @@ in each second:
   with a pitch level equal to the object's brightness level (the binding).
 """
 import argparse
-import os.path as osp
 import sys
 from typing import Callable, Dict, List
 
 import numpy as np
 import torch
 
-sys.path.insert(0,
-                osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-
-from mmavs.evaluation.metrics import AVSMetric  # noqa: E402
+from mmavs.evaluation.metrics import AVSMetric
 from mmavs.synthavs import (
     CASE_TYPES,
-    HARD_CASES,  # noqa: E402
+    HARD_CASES,
     SynthAVSGenerator,
     SynthAVSParams,
     SynthClip,

@@ -71,15 +71,11 @@ import os.path as osp
 import sys
 from typing import List
 
-# Run this clone's mmavs even when another one is installed.
-sys.path.insert(0,
-                osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+import cv2
+import numpy as np
 
-import cv2  # noqa: E402
-import numpy as np  # noqa: E402
-
-from mmavs.datasets.conversion import (ConversionJob, commit,  # noqa: E402
-                                       discard, run_conversion, temp_path)
+from mmavs.datasets.conversion import (ConversionJob, commit, discard,
+                                       run_conversion, temp_path)
 
 TASKS = ('s4', 'ms3', 'avss')
 
@@ -333,8 +329,8 @@ def _log_mel(wav_path: str, seconds: int) -> np.ndarray:
     """Official ``audio_log_mel`` content: VGGish examples of the wav
     (``vggish_input.wavfile_to_examples``), ``T`` rows (a short track
     repeats its last example)."""
-    from mmavs.datasets.audio_utils import (load_audio,
-                                            waveform_to_vggish_examples)
+    from mmavs.datasets.audio_features import waveform_to_vggish_examples
+    from mmavs.datasets.audio_io import load_audio
     wave, sr = load_audio(wav_path)
     examples = waveform_to_vggish_examples(wave, sr, source=wav_path)
     index = np.minimum(np.arange(seconds), len(examples) - 1)
@@ -349,7 +345,7 @@ def convert_clip(job: ConversionJob) -> List[str]:
         clip).
 
     Raises:
-        VideoFileError: For a missing, unreadable or silent video.
+        VideoInputError: For a missing, unreadable or silent video.
     """
     from mmavs.datasets.layout_writers import write_log_mel_pkl
     from mmavs.datasets.video_io import (probe_video, read_audio,
@@ -358,10 +354,10 @@ def convert_clip(job: ConversionJob) -> List[str]:
     notes = []
     info = probe_video(p['video'])
     indices = official_frame_indices(info.fps, p['seconds'])
-    selection = read_frames(p['video'], indices, start=p['start'])
+    selection = read_frames(p['video'], indices, start=p['start'], info=info)
     if selection.clamped:
         notes.append(
-            f'video has {selection.num_decoded} frame(s) at {info.fps:g} fps '
+            f'video has {selection.num_available} frame(s) at {info.fps:g} fps '
             f'after {p["start"]:g} s; frame(s) {selection.clamped} lie past '
             'the end and take the last frame (as the official '
             'preprocessing)')

@@ -29,11 +29,7 @@ import os.path as osp
 import sys
 from typing import List, Tuple
 
-# Run this clone's mmavs even when another one is installed.
-sys.path.insert(0,
-                osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-
-from mmengine.config import DictAction  # noqa: E402
+from mmavs.utils import add_cfg_options_arg
 
 SPLITS = ('train', 'val', 'test')
 
@@ -58,11 +54,7 @@ def parse_args(argv=None) -> argparse.Namespace:
         '--workers', type=int, default=4, help='worker processes')
     parser.add_argument(
         '--no-progress', action='store_true', help='no progress bar')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config keys (key=value)')
+    add_cfg_options_arg(parser)
     return parser.parse_args(argv)
 
 

@@ -26,23 +26,12 @@ recipe are unchanged).
 import argparse
 import json
 import os.path as osp
-import sys
 import time
 
-# Run this clone's mmavs even when another one is installed.
-sys.path.insert(0,
-                osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-
-from mmavs.synthavs import (
-    CASE_TYPES,
-    DEFAULT_SPLIT_SIZES,  # noqa: E402
-    LAYOUTS,
-    SynthAVSParams,
-    default_synthavs_root,
-    ensure_synthavs,
-    ensure_synthavs_audio,
-    generate_synthavs,
-    read_stamp)
+from mmavs.synthavs import (CASE_TYPES, DEFAULT_SPLIT_SIZES, LAYOUTS,
+                            SynthAVSParams, default_synthavs_root,
+                            ensure_synthavs, ensure_synthavs_audio,
+                            generate_synthavs, read_stamp)
 
 
 def parse_args(argv=None) -> argparse.Namespace:

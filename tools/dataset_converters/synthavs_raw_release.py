@@ -4,7 +4,7 @@
 Writes mp4 videos with audio tracks, the metadata CSVs and the masks in the
 layout of the AVSBench downloads before preprocessing (see
 :mod:`mmavs.synthavs.raw_release`), so that the preparation commands of
-``docs/en/user_guides/dataset_preparation.md`` can be tried without the
+``docs/en/user_guides/dataset_prepare.md`` can be tried without the
 real videos::
 
     python tools/dataset_converters/make_synthavs.py data/synthavs_src \\
@@ -15,15 +15,10 @@ real videos::
     # AVSS/ folder is an AVSBench-Semantic release
 """
 import argparse
-import os.path as osp
 import sys
 
-# Run this clone's mmavs even when another one is installed.
-sys.path.insert(0,
-                osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-
-from mmavs.synthavs.params import LAYOUTS  # noqa: E402
-from mmavs.synthavs.raw_release import render_raw_release  # noqa: E402
+from mmavs.synthavs.params import LAYOUTS
+from mmavs.synthavs.raw_release import render_raw_release
 
 
 def parse_args(argv=None) -> argparse.Namespace:

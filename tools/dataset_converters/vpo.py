@@ -47,12 +47,8 @@ import shutil
 import sys
 from typing import Dict, List
 
-# Run this clone's mmavs even when another one is installed.
-sys.path.insert(0,
-                osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
-
-from mmavs.datasets.conversion import (ConversionJob, commit,  # noqa: E402
-                                       discard, run_conversion, temp_path)
+from mmavs.datasets.conversion import (ConversionJob, commit, discard,
+                                       run_conversion, temp_path)
 
 SUBSETS = ('ss', 'ms', 'msmi')
 COCO_DIRS = ('train2017', 'val2017')

@@ -36,18 +36,14 @@ report. The exit status is 1 when any error was found, else 0.
 import argparse
 import copy
 import json
-import os.path as osp
 import sys
 import warnings
 from collections import Counter, defaultdict
 from typing import List
 
-# Run this clone's mmavs even when another one is installed.
-sys.path.insert(0,
-                osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
+import numpy as np
 
-import numpy as np  # noqa: E402
-from mmengine.config import DictAction  # noqa: E402
+from mmavs.utils import add_cfg_options_arg
 
 SPLITS = ('train', 'val', 'test')
 
@@ -77,7 +73,7 @@ OFFICIAL_COUNTS = {
 #: Loading transforms run by the checker (others are skipped).
 FRAME_LOADERS = ('LoadAVFrames', )
 MASK_LOADERS = ('LoadAVAnnotations', )
-AUDIO_LOADERS = ('LoadAVAudio', 'LoadRobustAVAudio')
+AUDIO_LOADERS = ('LoadAVAudio', )
 
 ERROR_KINDS = ('missing_file', 'unreadable_file', 'unknown_colour',
                'label_out_of_range', 'size_mismatch', 'short_audio',
@@ -105,18 +101,14 @@ def parse_args(argv=None) -> argparse.Namespace:
         '--strict-counts',
         action='store_true',
         help='clip counts that differ from the official ones are errors')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config keys (key=value)')
+    add_cfg_options_arg(parser)
     return parser.parse_args(argv)
 
 
 def classify(err: BaseException) -> str:
     """The kind (one of :data:`ERROR_KINDS`) of a loading error."""
     from mmavs.datasets.audio_cache import AudioCacheMissError
-    from mmavs.datasets.audio_utils import AudioFileError
+    from mmavs.datasets.audio_io import AudioFileError
     from mmavs.datasets.transforms.audio import AudioTooShortError
     from mmavs.datasets.transforms.errors import (ImageDecodeError,
                                                   LabelRangeError,

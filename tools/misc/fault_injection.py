@@ -32,9 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
-# Run this clone's mmavs even when another one is installed.
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-sys.path.insert(0, ROOT)
 
 MS3_CONFIG = 'configs/film/film_simpleconv_1xb4-300it_synthavs-ms3-64x64.py'
 AVSS_CONFIG = ('configs/ravs/'

@@ -33,12 +33,15 @@ Usage::
 
     git clone https://github.com/OpenNLPLab/AVSBench /tmp/AVSBench
     git clone https://github.com/harritaylor/torchvggish /tmp/torchvggish
+    git clone https://github.com/vvvb-github/AVSegFormer /tmp/AVSegFormer
 
     # measurements (max |official - mmavs|); 224x224 as in the configs
     python tools/model_converters/official_parity.py avsbench /tmp/AVSBench \\
         --tasks s4 ms3 avss --size 224
     python tools/model_converters/official_parity.py vggish /tmp/torchvggish
     HF_HUB_OFFLINE=1 python tools/model_converters/official_parity.py htsat
+    python tools/model_converters/official_parity.py avsegformer \
+        /tmp/AVSegFormer --tasks s4 avss --size 224
 
     # regenerate tests/data/parity
     D=tests/data/parity
@@ -66,10 +69,8 @@ import torch
 import torch.nn.functional as F
 
 REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-if REPO not in sys.path:
-    sys.path.insert(0, REPO)
 
-from mmavs.testing.parity import (  # noqa: E402
+from mmavs.testing.parity import (
     is_clap_computed, save_clap_trainer_checkpoint, seeded_input,
     seeded_state_dict, write_key_list)
 
@@ -81,6 +82,14 @@ AVSBENCH_TASKS = {
 }
 AVSBENCH_BACKBONES = {'r50': 'ResNet_AVSModel', 'pvt-v2-b5': 'PVT_AVSModel'}
 NUM_CLASSES = {'s4': 1, 'ms3': 1, 'avss': 71}
+# task -> (mmavs config pattern, frames per clip); official configs are
+# config/{task}/AVSegFormer_{res50,pvt2}_{task}.py
+AVSEGFORMER_TASKS = {
+    's4': ('avsegformer_{}_1xb2-30e_s4-512x512.py', 5),
+    'ms3': ('avsegformer_{}_1xb2-60e_ms3-512x512.py', 5),
+    'avss': ('avsegformer_{}_1xb4-30e_avss-224x224.py', 10),
+}
+AVSEGFORMER_BACKBONES = {'r50': 'res50', 'pvt-v2-b5': 'pvt2'}
 VGGISH_EXAMPLES = 4
 HTSAT_SAMPLES = 24000  # 0.5 s at 48 kHz, repeat-padded to 10 s
 
@@ -263,6 +272,142 @@ def check_avsbench(args) -> None:
                   f'relu(mmavs) {feat_diff:.3g} (vs mmavs {raw_diff:.3g})')
 
 
+# ------------------------------------------------------------- AVSegFormer
+@contextlib.contextmanager
+def official_avsegformer_package(checkout: str):
+    """Import the official AVSegFormer packages ``model`` and ``ops``.
+
+    Its compiled ``MultiScaleDeformableAttention`` extension is replaced by
+    a module whose kernels raise, so the official ``MSDeformAttn`` falls back
+    to its ``ms_deform_attn_core_pytorch``; its ``pvt.py`` does not register
+    in timm's registry (mmavs builds timm's ``pvt_v2_b5``).
+    """
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore', FutureWarning)
+        import timm.models.registry as timm_registry
+
+    def owned(name):
+        return name.split('.')[0] in ('model', 'ops',
+                                      'MultiScaleDeformableAttention')
+
+    saved = {k: sys.modules.pop(k) for k in list(sys.modules) if owned(k)}
+    ext = types.ModuleType('MultiScaleDeformableAttention')
+
+    def _no_kernel(*args, **kwargs):
+        raise RuntimeError('no compiled MultiScaleDeformableAttention')
+
+    ext.ms_deform_attn_forward = ext.ms_deform_attn_backward = _no_kernel
+    sys.modules['MultiScaleDeformableAttention'] = ext
+    sys.path.insert(0, checkout)
+    register = timm_registry.register_model
+    timm_registry.register_model = lambda fn: fn
+    try:
+        yield
+    finally:
+        timm_registry.register_model = register
+        sys.path.remove(checkout)
+        for k in list(sys.modules):
+            if owned(k):
+                del sys.modules[k]
+        sys.modules.update(saved)
+
+
+def build_official_avsegformer(checkout: str, task: str, backbone: str):
+    """The official ``AVSegFormer`` of config/{task}/AVSegFormer_*_{task}.py
+    (no pretrained files: random weights), eval mode."""
+    import runpy
+
+    from model import build_model
+    name = AVSEGFORMER_BACKBONES[backbone]
+    cfg = runpy.run_path(
+        osp.join(checkout, 'config', task,
+                 f'AVSegFormer_{name}_{task}.py'))['model']
+    cfg['backbone']['init_weights_path'] = None
+    cfg['vggish']['freeze_audio_extractor'] = False  # loads no file
+    with open(os.devnull, 'w') as null, contextlib.redirect_stdout(null):
+        return build_model(**cfg).eval()
+
+
+def official_avsegformer_forward(model, frames: torch.Tensor,
+                                 audio: torch.Tensor):
+    """``AVSegFormer.forward`` after its VGGish call: logits and the mixed
+    mask features of the official model for given audio embeddings."""
+    audio_feat = model.audio_proj(audio.unsqueeze(1))
+    return model.head(model.extract_feat(frames), audio_feat)
+
+
+def check_avsegformer(args) -> None:
+    commit = git_commit(args.checkout)
+    for task in args.tasks:
+        pattern, num_frames = AVSEGFORMER_TASKS[task]
+        for backbone in args.backbones:
+            name = f'avsegformer_{task}_{backbone}'
+            frames = seeded_input(f'avsegformer.{task}.frames.{args.size}',
+                                  (num_frames, 3, args.size, args.size))
+            audio = seeded_input(f'avsegformer.{task}.audio',
+                                 (num_frames, 128)).abs()
+            with official_avsegformer_package(args.checkout):
+                official = build_official_avsegformer(
+                    args.checkout, task, backbone)
+                # the given embeddings replace VGGish (its own parity is
+                # the vggish check): its weights are not drawn
+                specs = [(k, v.dtype, tuple(v.shape))
+                         for k, v in official.state_dict().items()
+                         if not k.startswith('vggish.')]
+                missing, _ = official.load_state_dict(
+                    seeded_state_dict(specs), strict=False)
+                assert all(k.startswith('vggish.') for k in missing)
+                with torch.no_grad():
+                    ref, ref_mask = official_avsegformer_forward(
+                        official, frames, audio)
+            if args.key_dir:
+                path = osp.join(args.key_dir, f'{name}.keys.txt')
+                write_key_list(path, official.state_dict(), [
+                    f'vvvb-github/AVSegFormer {commit}',
+                    f'model/AVSegFormer.py AVSegFormer(**config/{task}/'
+                    f'AVSegFormer_{AVSEGFORMER_BACKBONES[backbone]}_{task}'
+                    '.py model).state_dict()',
+                    'written by tools/model_converters/official_parity.py'
+                ])
+                print(f'wrote {path}')
+            if args.golden_dir:
+                path = osp.join(args.golden_dir, f'{name}.golden.pt')
+                torch.save(
+                    dict(
+                        logits=ref.clone(),
+                        mask_feats_mean=ref_mask.mean(1, keepdim=True),
+                        size=args.size,
+                        num_frames=num_frames,
+                        source=f'vvvb-github/AVSegFormer {commit}'), path)
+                print(f'wrote {path}')
+            with tempfile.TemporaryDirectory() as tmp:
+                # train.py saves model.module.state_dict()
+                src, dst = osp.join(tmp, 'official.pth'), osp.join(
+                    tmp, 'mmavs.pth')
+                torch.save(
+                    {
+                        k: v
+                        for k, v in official.state_dict().items()
+                        if not k.startswith('vggish.')
+                    }, src)
+                converted = run_converter('avsegformer2mmavs', src, dst)
+            del official
+            config = osp.join(REPO, 'configs', 'avsegformer',
+                              pattern.format(backbone))
+            model = build_mmavs(config)
+            model.load_state_dict(converted, strict=True)
+            with torch.no_grad():
+                feats = list(model.backbone(frames))
+                head_inputs, extras = model.neck(feats, audio, num_frames)
+                logits = model.decode_head(head_inputs)
+            print(f'{name} {args.size}x{args.size} '
+                  f'({osp.basename(config)}): max|logits diff| = '
+                  f'{max_abs(logits, ref):.3g} (|official logits| <= '
+                  f'{ref.abs().max().item():.3g}); mixed mask features '
+                  f'{max_abs(extras["mask_feats"], ref_mask):.3g}')
+
+
 # ------------------------------------------------------------------ VGGish
 def check_vggish(args) -> None:
     from mmengine.logging import MMLogger
@@ -422,23 +567,34 @@ def check_htsat(args) -> None:
               f'<= {emb.abs().max().item():.3g})')
 
 
+def add_segmentor_parser(sub, name: str, help: str, repo: str, tasks: dict,
+                         backbones: dict) -> None:
+    """A sub-command for official segmentors: checkout, tasks, backbones,
+    frame size."""
+    p = sub.add_parser(name, help=help)
+    p.add_argument('checkout', help=f'a checkout of {repo}')
+    p.add_argument('--tasks', nargs='+', default=['s4'], choices=list(tasks))
+    p.add_argument(
+        '--backbones',
+        nargs='+',
+        default=list(backbones),
+        choices=list(backbones))
+    p.add_argument('--size', type=int, default=224, help='frame size')
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description='Compare converted checkpoints with the official code')
     sub = parser.add_subparsers(dest='which', required=True)
-    p = sub.add_parser('avsbench', help='official AVSBench TPAVI models')
-    p.add_argument('checkout', help='a checkout of OpenNLPLab/AVSBench')
-    p.add_argument(
-        '--tasks', nargs='+', default=['s4'], choices=list(AVSBENCH_TASKS))
-    p.add_argument(
-        '--backbones',
-        nargs='+',
-        default=list(AVSBENCH_BACKBONES),
-        choices=list(AVSBENCH_BACKBONES))
-    p.add_argument('--size', type=int, default=224, help='frame size')
+    add_segmentor_parser(sub, 'avsbench', 'official AVSBench TPAVI models',
+                         'OpenNLPLab/AVSBench', AVSBENCH_TASKS,
+                         AVSBENCH_BACKBONES)
     p = sub.add_parser('vggish', help='torchvggish VGGish')
     p.add_argument('checkout', help='a checkout of harritaylor/torchvggish')
     sub.add_parser('htsat', help="laion-clap's CLAP audio branch")
+    add_segmentor_parser(sub, 'avsegformer', 'official AVSegFormer models',
+                         'vvvb-github/AVSegFormer', AVSEGFORMER_TASKS,
+                         AVSEGFORMER_BACKBONES)
     for p in sub.choices.values():
         p.add_argument('--key-dir', help='write the official key lists here')
         p.add_argument(
@@ -448,7 +604,8 @@ def main() -> None:
     {
         'avsbench': check_avsbench,
         'vggish': check_vggish,
-        'htsat': check_htsat
+        'htsat': check_htsat,
+        'avsegformer': check_avsegformer
     }[args.which](args)
 
 

@@ -23,9 +23,5 @@ train_dataloader = dict(
     batch_size=2,
     dataset=dict(
         type=dataset_type, ann_file=ann_file, data_prefix=data_prefix))
-val_dataloader = dict(
-    dataset=dict(
-        type=dataset_type, ann_file=ann_file, data_prefix=data_prefix))
-test_dataloader = dict(
-    dataset=dict(
-        type=dataset_type, ann_file=ann_file, data_prefix=data_prefix))
+val_dataloader = dict(dataset=train_dataloader['dataset'])
+test_dataloader = val_dataloader

@@ -14,6 +14,7 @@
 # official preprocessing of the audio_log_mel files does (pad_mode='repeat',
 # opt-in: each padded clip is counted in a warning; the default 'error'
 # refuses short tracks).
+_base_ = ['./avsbench_loaders.py']
 dataset_type = 'AVSBenchS4Dataset'
 data_root = 'data/AVSBench-object'
 ann_file = 'Single-source/s4_meta_data.csv'
@@ -22,76 +23,13 @@ data_prefix = dict(
     mask_path='Single-source/s4_data/gt_masks',
     audio_path='Single-source/s4_data/audio_wav',
     audio_feat_path='Single-source/s4_data/audio_log_mel')
-img_scale = (224, 224)
-crop_size = (224, 224)
-
-train_pipeline = [
-    dict(type='LoadAVFrames'),
-    dict(type='LoadAVAnnotations'),
-    dict(type='LoadAVAudio', representation='vggish', pad_mode='repeat'),
-    dict(
-        type='ClipRandomResize',
-        scale=img_scale,
-        ratio_range=(0.5, 2.0),
-        keep_ratio=True),
-    dict(type='ClipRandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
-    dict(type='ClipRandomFlip', prob=0.5),
-    dict(type='ClipPhotoMetricDistortion'),
-    dict(type='PackAVSInputs'),
-]
-test_pipeline = [
-    dict(type='LoadAVFrames'),
-    dict(type='LoadAVAnnotations'),
-    dict(type='LoadAVAudio', representation='vggish', pad_mode='repeat'),
-    # official protocol: frames and masks resized to 224x224, scored there
-    dict(
-        type='ClipResize',
-        scale=img_scale,
-        keep_ratio=False,
-        eval_at_resized=True),
-    dict(type='PackAVSInputs'),
-]
-
 train_dataloader = dict(
-    batch_size=4,
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type='InfiniteSampler', shuffle=True),
-    collate_fn=dict(type='mmavs.av_collate'),
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
         ann_file=ann_file,
-        split='train',
-        data_prefix=data_prefix,
-        pipeline=train_pipeline))
-val_dataloader = dict(
-    batch_size=1,
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    collate_fn=dict(type='mmavs.av_collate'),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        ann_file=ann_file,
-        split='val',
-        data_prefix=data_prefix,
-        test_mode=True,
-        pipeline=test_pipeline))
-test_dataloader = dict(
-    batch_size=1,
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    collate_fn=dict(type='mmavs.av_collate'),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        ann_file=ann_file,
-        split='test',
-        data_prefix=data_prefix,
-        test_mode=True,
-        pipeline=test_pipeline))
+        data_prefix=data_prefix))
+val_dataloader = dict(dataset=train_dataloader['dataset'])
+test_dataloader = val_dataloader
 val_evaluator = dict(type='AVSMetric')
 test_evaluator = val_evaluator

@@ -13,85 +13,32 @@
 # default 'error' refuses short tracks).
 # subsets=('v1s',) / ('v1m',) with binary=True and num_frames=5 gives S4 /
 # MS3 from this layout.
+_base_ = ['./avsbench_loaders.py']
 dataset_type = 'AVSSDataset'
 data_root = 'data/AVSBench-semantic'
 ann_file = 'metadata.csv'
 subsets = ('v1s', 'v1m', 'v2')
 num_frames = 10
-img_scale = (224, 224)
-crop_size = (224, 224)
-
+# the pipelines of avsbench_loaders.py with zero-padded audio
 train_pipeline = [
-    dict(type='LoadAVFrames'),
-    dict(type='LoadAVAnnotations'),
-    dict(type='LoadAVAudio', representation='vggish', pad_mode='zeros'),
-    dict(
-        type='ClipRandomResize',
-        scale=img_scale,
-        ratio_range=(0.5, 2.0),
-        keep_ratio=True),
-    dict(type='ClipRandomCrop', crop_size=crop_size, cat_max_ratio=0.75),
-    dict(type='ClipRandomFlip', prob=0.5),
-    dict(type='ClipPhotoMetricDistortion'),
-    dict(type='PackAVSInputs'),
+    dict(step, pad_mode='zeros') if step['type'] == 'LoadAVAudio' else step
+    for step in _base_.train_pipeline
 ]
-# As the official evaluation, frames and masks are resized to 224 x 224.
 test_pipeline = [
-    dict(type='LoadAVFrames'),
-    dict(type='LoadAVAnnotations'),
-    dict(type='LoadAVAudio', representation='vggish', pad_mode='zeros'),
-    # official protocol: frames and masks resized to 224x224, scored there
-    dict(
-        type='ClipResize',
-        scale=img_scale,
-        keep_ratio=False,
-        eval_at_resized=True),
-    dict(type='PackAVSInputs'),
+    dict(step, pad_mode='zeros') if step['type'] == 'LoadAVAudio' else step
+    for step in _base_.test_pipeline
 ]
 
 train_dataloader = dict(
-    batch_size=4,
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type='InfiniteSampler', shuffle=True),
-    collate_fn=dict(type='mmavs.av_collate'),
     dataset=dict(
         type=dataset_type,
         data_root=data_root,
         ann_file=ann_file,
-        split='train',
         subsets=subsets,
         num_frames=num_frames,
         pipeline=train_pipeline))
 val_dataloader = dict(
-    batch_size=1,
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    collate_fn=dict(type='mmavs.av_collate'),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        ann_file=ann_file,
-        split='val',
-        subsets=subsets,
-        num_frames=num_frames,
-        test_mode=True,
-        pipeline=test_pipeline))
-test_dataloader = dict(
-    batch_size=1,
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    collate_fn=dict(type='mmavs.av_collate'),
-    dataset=dict(
-        type=dataset_type,
-        data_root=data_root,
-        ann_file=ann_file,
-        split='test',
-        subsets=subsets,
-        num_frames=num_frames,
-        test_mode=True,
-        pipeline=test_pipeline))
+    dataset=dict(train_dataloader['dataset'], pipeline=test_pipeline))
+test_dataloader = val_dataloader
 val_evaluator = dict(type='AVSSMetric')
 test_evaluator = val_evaluator

@@ -14,9 +14,5 @@ data_prefix = dict(
 train_dataloader = dict(
     dataset=dict(
         type=dataset_type, ann_file=ann_file, data_prefix=data_prefix))
-val_dataloader = dict(
-    dataset=dict(
-        type=dataset_type, ann_file=ann_file, data_prefix=data_prefix))
-test_dataloader = dict(
-    dataset=dict(
-        type=dataset_type, ann_file=ann_file, data_prefix=data_prefix))
+val_dataloader = dict(dataset=train_dataloader['dataset'])
+test_dataloader = val_dataloader

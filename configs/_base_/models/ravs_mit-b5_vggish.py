@@ -70,8 +70,8 @@ model = dict(
         alpha_offset=1.0,
         eps=1e-6,
         seg_loss_on='mask',
-        # clip length when the frame metainfo does not give it (tensor
-        # mode); the data samples' num_frames takes precedence
+        # clip length when neither the segmentor nor the frame metainfo
+        # gives it (calling the head directly); the segmentor passes T
         num_frames=5,
         dropout_ratio=0.1,
         num_classes=2,

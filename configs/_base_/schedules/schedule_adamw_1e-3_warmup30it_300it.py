@@ -1,6 +1,6 @@
 # Tiny-config schedule: AdamW (lr 1e-3, betas (0.9, 0.999), eps 1e-8, weight
 # decay 0.01), 30 warmup iterations from 0.04 * lr, 300 iterations.
-_base_ = './schedule_adam_1e-4_200it.py'
+_base_ = './schedule_adam_1e-3_300it.py'
 optimizer = dict(
     _delete_=True,
     type='AdamW',
@@ -18,5 +18,3 @@ param_scheduler = [
         begin=0,
         end=30)
 ]
-train_cfg = dict(max_iters=300, val_interval=300)
-default_hooks = dict(checkpoint=dict(interval=300))

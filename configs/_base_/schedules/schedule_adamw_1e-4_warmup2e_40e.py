@@ -4,7 +4,9 @@
 # (power 1) to 0, the SegFormer/MiT default. Weight decay 0.01 (not given).
 # 40 epochs (VPO; S4/MS3 use it too, the paper gives no number for them);
 # AVSS configs set 80 epochs and the matching scheduler end. Configs using
-# it set log_processor = dict(by_epoch=True).
+# it set log_processor = dict(by_epoch=True). Loops and hooks as the
+# epoch-based AVSBench schedule.
+_base_ = './schedule_adam_1e-4_15e.py'
 optimizer = dict(
     type='AdamW', lr=1e-4, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01)
 optim_wrapper = dict(type='OptimWrapper', optimizer=optimizer)
@@ -29,20 +31,3 @@ param_scheduler = [
 ]
 train_cfg = dict(
     type='EpochBasedTrainLoop', max_epochs=max_epochs, val_interval=1)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
-default_hooks = dict(
-    timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=50),
-    param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(
-        type='CheckpointHook',
-        by_epoch=True,
-        interval=1,
-        max_keep_ckpts=2,
-        save_best='auto',
-        # the first metric (J@frame, mIoU): mmengine cannot infer the
-        # rule of 'J@frame' by itself
-        rule='greater'),
-    sampler_seed=dict(type='DistSamplerSeedHook'),
-    visualization=dict(type='AVSVisualizationHook', draw=False))

@@ -18,7 +18,8 @@ CLIP_META_KEYS = ('clip_id', 'category', 'num_frames', 'audio_condition',
 
 @TRANSFORMS.register_module()
 class PackAVSInputs(BaseTransform):
-    """Pack one clip into the mmavs data contract (design notes §4).
+    """Pack one clip into the mmavs data contract
+    (``docs/en/advanced_guides/design.md``, "The data contract").
 
     The result is ``dict(inputs=dict(frames=uint8 Tensor[T, 3, H, W],
     audio=Tensor[T, ...]), data_samples=[SegDataSample] * T)``: one data

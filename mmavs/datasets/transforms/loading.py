@@ -8,11 +8,9 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmavs.registry import TRANSFORMS
-from ..avss import AVSS_CLASSES, avss_palette
+from ..metainfo import AVSS_CLASSES, IGNORE_INDEX, avss_palette
 from .errors import (ImageDecodeError, LabelRangeError, MaskColourError,
                      ShapeMismatchError)
-
-IGNORE_INDEX = 255
 
 
 def _read_bytes(path: str, what: str, clip_id: str,
@@ -151,12 +149,22 @@ class LoadAVAnnotations(BaseTransform):
     Frames without a mask (``mask_paths[i] is None``: unlabelled or padding)
     get a mask filled with 255 (ignore).
 
+    With ``empty_target=True`` in results (a training negative pair of
+    AVSBench-Robust: the audio does not belong to any visible object, set
+    per sample by :class:`~mmavs.datasets.RobustAVSDataset`), every pixel
+    that is not ignored becomes background (0): nothing sounds. Ignored
+    pixels stay ignored, so the frames supervised are those of the positive
+    pair (the official loader uses the empty mask for frame 1 of S4 train
+    clips and all 5 frames of MS3). The masks are still read, so a missing
+    or broken file is reported as for the positive pair.
+
     Required Keys:
 
     - mask_paths (list[str | None])
     - mask_format (str) and what it needs (``binary_threshold``,
       ``num_classes``, ``palette_size``, ``label_map``, ``binary``)
     - ori_shape (tuple[int, int]): frame size, from :class:`LoadAVFrames`
+    - empty_target (bool, optional): empty the masks (see above)
 
     Added Keys:
 
@@ -300,6 +308,7 @@ class LoadAVAnnotations(BaseTransform):
         clip_id = results.get('clip_id', '?')
         shape = tuple(results['ori_shape'])
         binarize = results.get('binary', False)
+        empty = bool(results.get('empty_target', False))
         masks = []
         for idx, path in enumerate(results['mask_paths']):
             if path is None:
@@ -313,6 +322,9 @@ class LoadAVAnnotations(BaseTransform):
             if binarize:
                 mask = np.where(mask == IGNORE_INDEX, mask,
                                 (mask > 0).astype(np.uint8))
+            if empty:
+                mask = np.where(mask == IGNORE_INDEX, IGNORE_INDEX,
+                                0).astype(mask.dtype)
             masks.append(mask)
         results['gt_masks'] = masks
         seg_fields = results.setdefault('seg_fields', [])

@@ -10,8 +10,7 @@ from mmcv.transforms import BaseTransform
 from mmcv.transforms.utils import cache_randomness
 
 from mmavs.registry import TRANSFORMS
-
-IGNORE_INDEX = 255
+from ..metainfo import IGNORE_INDEX
 
 
 def _seg_keys(results: dict) -> List[str]:
@@ -259,6 +258,34 @@ class ClipRandomCrop(BaseTransform):
         return (f'{self.__class__.__name__}(crop_size={self.crop_size}, '
                 f'cat_max_ratio={self.cat_max_ratio}, '
                 f'ignore_index={self.ignore_index})')
+
+
+@TRANSFORMS.register_module()
+class ClipCenterCrop(ClipRandomCrop):
+    """Crop the centre window of every frame and mask of a clip.
+
+    The window starts at ``round((h - crop_h) / 2)``, ``round((w - crop_w) /
+    2)`` (Python's ``round``, as the official AVSS loader's
+    ``crop_resize_img``); a frame smaller than the crop is kept whole along
+    that side.
+
+    Required / Modified / Added Keys: as :class:`ClipRandomCrop`.
+
+    Args:
+        crop_size (int | tuple[int, int]): ``(h, w)`` of the window.
+    """
+
+    def __init__(self, crop_size: Union[int, Tuple[int, int]]) -> None:
+        super().__init__(crop_size)
+
+    def _random_bbox(self, h: int, w: int) -> Tuple[int, int, int, int]:
+        off_h = max(int(round((h - self.crop_size[0]) / 2.)), 0)
+        off_w = max(int(round((w - self.crop_size[1]) / 2.)), 0)
+        return (off_h, off_h + self.crop_size[0], off_w,
+                off_w + self.crop_size[1])
+
+    def __repr__(self) -> str:
+        return f'{self.__class__.__name__}(crop_size={self.crop_size})'
 
 
 @TRANSFORMS.register_module()

@@ -3,6 +3,7 @@ import os.path as osp
 from typing import Optional, Sequence
 
 import mmcv
+import torch
 from mmengine.fileio import get
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
@@ -23,6 +24,15 @@ class AVSVisualizationHook(Hook):
     the ground truth is known). Padding frames (``valid=False``) are
     skipped.
 
+    With ``draw_maps=True`` (``tools/test.py --show-maps``) the hook also
+    writes the model's maps next to each overlay,
+    ``{frame_idx}_uncertainty.png`` (RAVS uncertainty) and
+    ``{frame_idx}_groups.png`` (AMA groups, RAVS Fig. 5 colours), for
+    models that have them. They come from the model's explicit
+    ``predict_with_extras`` (run once more on the batch, so drawing maps
+    costs one more forward pass) and
+    :func:`~mmavs.visualization.model_maps`.
+
     Args:
         draw (bool): Whether to draw. Defaults to False (``tools/test.py
             --show-dir`` turns it on).
@@ -30,17 +40,39 @@ class AVSVisualizationHook(Hook):
             absolute path). Defaults to 'vis'.
         interval (int): Draw every ``interval``-th test batch. Defaults to 1.
         draw_gt (bool): Draw the ground truth next to the prediction.
+        draw_maps (bool): Also draw the model's maps. Defaults to False.
     """
 
     def __init__(self,
                  draw: bool = False,
                  show_dir: Optional[str] = 'vis',
                  interval: int = 1,
-                 draw_gt: bool = True) -> None:
+                 draw_gt: bool = True,
+                 draw_maps: bool = False) -> None:
         self.draw = draw
         self.show_dir = show_dir
         self.interval = interval
         self.draw_gt = draw_gt
+        self.draw_maps = draw_maps
+
+    @staticmethod
+    def _maps(runner: Runner, data_batch: dict) -> dict:
+        """Per-frame numpy maps of the batch (empty if the model has
+        none)."""
+        from mmengine.model import is_model_wrapper
+
+        from mmavs.visualization import model_maps
+        model = runner.model.module if is_model_wrapper(
+            runner.model) else runner.model
+        if not hasattr(model, 'predict_with_extras'):
+            return {}
+        with torch.no_grad():
+            data = model.data_preprocessor(data_batch, False)
+            _, extras = model.predict_with_extras(**data)
+            return {
+                k: v.cpu().numpy()
+                for k, v in model_maps(model, extras).items()
+            }
 
     def after_test_iter(self, runner: Runner, batch_idx: int,
                         data_batch: dict,
@@ -51,7 +83,8 @@ class AVSVisualizationHook(Hook):
         visualizer = Visualizer.get_current_instance()
         out_root = self.show_dir if osp.isabs(self.show_dir) else osp.join(
             runner.log_dir, self.show_dir)
-        for sample in outputs:
+        maps = self._maps(runner, data_batch) if self.draw_maps else {}
+        for k, sample in enumerate(outputs):
             meta = sample.metainfo
             if not meta.get('valid', True) or meta.get('img_path') is None:
                 continue
@@ -69,3 +102,13 @@ class AVSVisualizationHook(Hook):
                 draw_gt=self.draw_gt and 'gt_sem_seg' in sample,
                 show=False,
                 out_file=out_file)
+            if maps:
+                self._write_maps(img, {n: m[k]
+                                       for n, m in maps.items()}, out_file)
+
+    @staticmethod
+    def _write_maps(img, maps: dict, out_file: str) -> None:
+        from mmavs.visualization import render_maps
+        stem = osp.splitext(out_file)[0]
+        for name, image in render_maps(img, maps).items():
+            mmcv.imwrite(mmcv.rgb2bgr(image), f'{stem}_{name}.png')

@@ -2,15 +2,17 @@
 """Pure tensor functions behind the AVS metrics."""
 from .binary_measures import (MODES, binary_frame_stats, binary_scores,
                               concat_stats, fmeasure_curves,
-                              fmeasure_thresholds, frame_iou, select_stats,
-                              threshold_buckets, threshold_counts)
+                              fmeasure_thresholds, frame_iou, pooled_fbeta,
+                              select_stats, threshold_buckets,
+                              threshold_counts)
 from .robust_measures import harmonic_global
-from .semantic_measures import (frame_class_scores, semantic_frame_stats,
-                                semantic_scores)
+from .semantic_measures import (frame_class_scores, pooled_semantic_scores,
+                                semantic_frame_stats, semantic_scores)
 
 __all__ = [
     'MODES', 'binary_frame_stats', 'binary_scores', 'concat_stats',
-    'fmeasure_curves', 'fmeasure_thresholds', 'frame_iou', 'select_stats',
-    'threshold_buckets', 'threshold_counts', 'harmonic_global',
-    'frame_class_scores', 'semantic_frame_stats', 'semantic_scores'
+    'fmeasure_curves', 'fmeasure_thresholds', 'frame_iou', 'pooled_fbeta',
+    'select_stats', 'threshold_buckets', 'threshold_counts', 'harmonic_global',
+    'frame_class_scores', 'pooled_semantic_scores', 'semantic_frame_stats',
+    'semantic_scores'
 ]

@@ -251,7 +251,8 @@ def _batch_scores(values: Tensor, curves: Tensor, curve_frames: Tensor,
 def binary_scores(stats: Dict[str, Tensor],
                   mode: str = 'frame',
                   batch: Optional[Tensor] = None,
-                  beta2: float = BETA2) -> Dict[str, float]:
+                  beta2: float = BETA2,
+                  empty_gt_in_f: bool = False) -> Dict[str, float]:
     """J, F and the foreground rate of a set of frames.
 
     Modes:
@@ -268,6 +269,12 @@ def binary_scores(stats: Dict[str, Tensor],
       true-positive, predicted and ground-truth counts (all frames included,
       so false positives on empty frames count).
 
+    ``empty_gt_in_f=True`` keeps the frames with an empty ground truth in
+    the F average of the 'frame' and 'avsbench' modes (the official F curve
+    of such a frame is all zeros: recall and precision are 0, the NaN of
+    ``0 / 0`` is set to 0); the official code leaves them out of F while J
+    counts them. The 'dataset' mode always counts every frame.
+
     ``FPR`` is the fraction of scored pixels predicted foreground
     (``sigmoid > 0.5``), per frame averaged like J (pooled in 'dataset'
     mode), the AVSBench-Robust definition.
@@ -279,6 +286,8 @@ def binary_scores(stats: Dict[str, Tensor],
         batch (Tensor, optional): int64 ``[N]`` batch index of each frame;
             required for 'avsbench'.
         beta2 (float): beta squared of the F-measure.
+        empty_gt_in_f (bool): Average F over all frames, empty ground
+            truths included. Defaults to False (the official rule).
 
     Returns:
         dict[str, float]: ``J``, ``F``, ``FPR`` and ``num_frames``.
@@ -309,16 +318,41 @@ def binary_scores(stats: Dict[str, Tensor],
         frame_iou(stats),
         stats['pred_fg'].double() / stats['num_pixels'].double()
     ], 1)
-    nonempty = gt_fg > 0
-    curves = fmeasure_curves(tp[nonempty], pred[nonempty], gt_fg[nonempty],
-                             beta2)
-    out = _batch_scores(values, curves, nonempty, batch)
+    in_f = gt_fg > 0
+    if empty_gt_in_f:
+        in_f = torch.ones_like(in_f)
+    curves = fmeasure_curves(tp[in_f], pred[in_f], gt_fg[in_f], beta2)
+    out = _batch_scores(values, curves, in_f, batch)
     means = out['means'].mean(0)
     return dict(
         J=float(means[0]),
         F=float(out['fmax'].mean()),
         FPR=float(means[1]),
         num_frames=n)
+
+
+def pooled_fbeta(stats: Dict[str, Tensor], beta2: float = BETA2) -> float:
+    """F-beta at the 0.5 threshold from counts pooled over all frames.
+
+    ``(1 + b2) * TP / ((1 + b2) * TP + b2 * FN + FP)`` with ``TP``, ``FP``
+    and ``FN`` summed over the frames at ``sigmoid > 0.5``: the foreground
+    F of CAVP's ``ForegroundDetect`` (a confusion matrix accumulated over
+    the dataset, no threshold sweep).
+
+    Args:
+        stats (dict[str, Tensor]): Concatenated outputs of
+            :func:`binary_frame_stats`.
+        beta2 (float): beta squared.
+
+    Returns:
+        float: The F value (0 when there is no predicted or ground-truth
+        foreground pixel).
+    """
+    tp = int(stats['inter'].sum())
+    fp = int(stats['pred_fg'].sum()) - tp
+    fn = int(stats['gt_fg'].sum()) - tp
+    den = (1 + beta2) * tp + beta2 * fn + fp
+    return (1 + beta2) * tp / den if den > 0 else 0.0
 
 
 def concat_stats(stats_list) -> Dict[str, Tensor]:

@@ -132,3 +132,37 @@ def semantic_scores(stats: Dict[str, Tensor],
         'mIoU_noBg_legacy': iou_pc[:-1].mean(),
         'F_noBg_legacy': fscore_pc[:-1].mean(),
     }
+
+
+def pooled_semantic_scores(stats: Dict[str, Tensor],
+                           beta2: float = BETA2) -> Dict[str, Tensor]:
+    """Per-class IoU and F from areas pooled over all frames.
+
+    CAVP's ``MIoU`` and ``ForegroundDetect`` (``utils/eval_utils.py``):
+    per class ``IoU = sum(inter) / (eps + sum(union))`` over the frames, a
+    class that never occurs scoring 0, ``mIoU`` the mean over all classes;
+    per class ``F = (1 + b2) TP / ((1 + b2) TP + b2 FN + FP)`` from the
+    pooled confusion counts, ``F`` the mean over the classes where it is
+    defined (``nanmean``).
+
+    Args:
+        stats (dict[str, Tensor]): Concatenated outputs of
+            :func:`semantic_frame_stats`.
+        beta2 (float): beta squared of the F-measure.
+
+    Returns:
+        dict[str, Tensor]: float64 ``iou_pc``, ``fscore_pc`` (NaN where
+        undefined) and scalars ``mIoU``, ``F``.
+    """
+    inter = stats['inter'].double().sum(0)
+    pred = stats['pred'].double().sum(0)
+    label = stats['label'].double().sum(0)
+    iou_pc = inter / (IOU_EPS + pred + label - inter)
+    fp = pred - inter
+    fn = label - inter
+    fscore_pc = (1 + beta2) * inter / ((1 + beta2) * inter + beta2 * fn + fp)
+    return dict(
+        iou_pc=iou_pc,
+        fscore_pc=fscore_pc,
+        mIoU=iou_pc.mean(),
+        F=torch.nanmean(fscore_pc))

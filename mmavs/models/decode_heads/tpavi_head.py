@@ -3,7 +3,6 @@ from typing import List, Sequence
 
 import torch.nn.functional as F
 from mmseg.models.decode_heads.decode_head import BaseDecodeHead
-from mmseg.utils import ConfigType, SampleList
 from torch import Tensor, nn
 
 from mmavs.registry import MODELS
@@ -25,18 +24,16 @@ class TPAVIHead(BaseDecodeHead):
     Binary tasks (S4/MS3) use ``out_channels=1`` with a sigmoid loss;
     semantic ones (AVSS) ``num_classes=71`` channels with softmax.
 
-    When ``attach_logits=True`` (default), :meth:`loss` also stores each
-    frame's training logits [C, H, W] in its data sample under the field
-    ``train_seg_logits``, so that sample-level audio-visual losses such as
-    :class:`AVMKLLoss` (which needs the predicted masks) can use them
-    without running the decoder twice.
+    :class:`AVEncoderDecoder` calls :meth:`forward` once per training step
+    and hands the logits both to ``loss_by_feat`` and, as
+    ``extras['seg_logits']``, to the audio-visual losses (e.g.
+    :class:`AVMKLLoss`, which pools the predicted masks).
 
     Args:
         in_channels (Sequence[int]): Channels of the neck stages (all equal).
         channels (int): Channels before ``conv_seg``. Defaults to 32.
         mid_channels (int): Channels of the first output conv.
             Defaults to 128.
-        attach_logits (bool): See above. Defaults to True.
         **kwargs: :class:`BaseDecodeHead` arguments (``num_classes``,
             ``out_channels``, ``loss_decode``, ...).
     """
@@ -45,7 +42,6 @@ class TPAVIHead(BaseDecodeHead):
                  in_channels: Sequence[int] = (256, 256, 256, 256),
                  channels: int = 32,
                  mid_channels: int = 128,
-                 attach_logits: bool = True,
                  **kwargs) -> None:
         kwargs.setdefault('in_index', list(range(len(in_channels))))
         kwargs.setdefault('input_transform', 'multiple_select')
@@ -62,7 +58,6 @@ class TPAVIHead(BaseDecodeHead):
         self.out_conv1 = nn.Conv2d(width, mid_channels, 3, padding=1)
         self.out_conv2 = nn.Conv2d(mid_channels, channels, 3, padding=1)
         self.relu = nn.ReLU()
-        self.attach_logits = attach_logits
 
     def forward(self, inputs: List[Tensor]) -> Tensor:
         """Decode the stages to logits [N, out_channels, H, W]."""
@@ -78,22 +73,3 @@ class TPAVIHead(BaseDecodeHead):
             x, scale_factor=2, mode='bilinear', align_corners=False)
         x = self.relu(self.out_conv2(x))
         return self.cls_seg(x)
-
-    def loss(self, inputs: List[Tensor], batch_data_samples: SampleList,
-             train_cfg: ConfigType) -> dict:
-        """Segmentation losses; optionally attach the training logits.
-
-        Args:
-            inputs (list[Tensor]): Neck features.
-            batch_data_samples (list[SegDataSample]): Frame samples.
-            train_cfg (dict): Training config.
-
-        Returns:
-            dict[str, Tensor]: Loss terms.
-        """
-        seg_logits = self.forward(inputs)
-        losses = self.loss_by_feat(seg_logits, batch_data_samples)
-        if self.attach_logits:
-            for sample, logits in zip(batch_data_samples, seg_logits):
-                sample.set_field(logits, 'train_seg_logits')
-        return losses

@@ -4,12 +4,12 @@ from typing import List, Optional, Sequence, Tuple
 import torch
 import torch.nn.functional as F
 from mmcv.cnn import ConvModule
-from mmseg.models.decode_heads.decode_head import BaseDecodeHead
 from mmseg.models.utils import resize
 from mmseg.utils import ConfigType, SampleList
 from torch import Tensor, nn
 
 from mmavs.registry import MODELS
+from .base_av_decode_head import BaseAVDecodeHead
 
 
 def dirichlet_variance(alpha: Tensor, dim: int = 1) -> Tensor:
@@ -46,7 +46,7 @@ def minmax_per_frame(x: Tensor) -> Tensor:
 
 
 @MODELS.register_module()
-class UncertaintyHead(BaseDecodeHead):
+class UncertaintyHead(BaseAVDecodeHead):
     """RAVS decoder with temporal attention and uncertainty estimation (UE).
 
     1. SegFormer-style all-MLP fusion: every stage goes through a 1x1
@@ -55,7 +55,8 @@ class UncertaintyHead(BaseDecodeHead):
     2. Temporal multi-head attention: at every position, the T frames of a
        clip attend to each other (sequence T, width ``channels``; residual
        and LayerNorm; no temporal position encoding — the paper gives
-       none). T is read from ``num_frames`` in the frame metainfo.
+       none). T comes from the segmentor (the :class:`BaseAVDecodeHead`
+       contract).
     3. Mask head: the classifier ``conv_seg`` gives the logits ``m``.
     4. Uncertainty head (``use_uncertainty=True``): 3x3 ConvModule + 1x1
        conv to K logits; ``alpha = softplus(logits) + alpha_offset`` are
@@ -66,7 +67,10 @@ class UncertaintyHead(BaseDecodeHead):
        ``Y_c = sigma(m)_c / (delta_c + eps)`` (softmax for semantic tasks,
        ``(1 - sigmoid(m), sigmoid(m))`` for binary ones).
 
-    Output (what ``predict`` returns and the segmentor post-processes):
+    :meth:`forward` returns ``(m, u)`` (``u`` = uncertainty logits, None
+    without UE); :meth:`seg_logits` turns them into the output logits
+    (what ``predict`` resizes, the segmentor post-processes and the
+    audio-visual losses see as ``extras['seg_logits']``):
     semantic: ``log(Y / sum_c Y)`` (argmax = argmax Y); binary: one logit,
     ``logit(Y_fg / (Y_bg + Y_fg))`` (sigmoid = normalised final foreground
     score, so ``threshold`` applies to it). Note: the variance of a
@@ -98,8 +102,8 @@ class UncertaintyHead(BaseDecodeHead):
         eps (float): epsilon of Eq. 11 (garbled in the paper text: "1 x
             10^-?"). Defaults to 1e-6.
         seg_loss_on (str): ``'mask'`` or ``'final'``. Defaults to 'mask'.
-        num_frames (int, optional): T when the metainfo does not give it
-            (``forward`` without metas, e.g. tensor mode).
+        num_frames (int, optional): T when neither the caller nor the
+            metainfo gives it (see :meth:`BaseAVDecodeHead.clip_length`).
         loss_evidential (dict): Evidential loss config.
         interpolate_mode (str): Resize mode of the fusion. Defaults to
             'bilinear'.
@@ -124,7 +128,10 @@ class UncertaintyHead(BaseDecodeHead):
         kwargs.setdefault('input_transform', 'multiple_select')
         kwargs.setdefault('norm_cfg', dict(type='BN', requires_grad=True))
         super().__init__(
-            in_channels=list(in_channels), channels=channels, **kwargs)
+            num_frames=num_frames,
+            in_channels=list(in_channels),
+            channels=channels,
+            **kwargs)
         if seg_loss_on not in ('mask', 'final'):
             raise ValueError(f"UncertaintyHead: seg_loss_on={seg_loss_on!r},"
                              " expected 'mask' or 'final'")
@@ -152,7 +159,6 @@ class UncertaintyHead(BaseDecodeHead):
         self.alpha_offset = alpha_offset
         self.eps = eps
         self.seg_loss_on = seg_loss_on
-        self.num_frames = num_frames
         self.num_evidence = self.out_channels if self.out_channels > 1 else 2
         if use_uncertainty:
             hidden = uncertainty_channels or channels
@@ -168,23 +174,6 @@ class UncertaintyHead(BaseDecodeHead):
             self.loss_evidential = MODELS.build(loss_evidential)
 
     # ------------------------------------------------------------------
-    def _resolve_num_frames(self,
-                            metas: Optional[List[dict]],
-                            batch: int,
-                            num: Optional[int] = None) -> int:
-        if num is None and metas:
-            num = metas[0].get('num_frames')
-        if num is None:
-            num = self.num_frames
-        if num is None:
-            raise ValueError(
-                'UncertaintyHead needs the clip length: num_frames in the '
-                'frame metainfo, or num_frames in the head config')
-        if batch % num:
-            raise ValueError(f'UncertaintyHead: {batch} frames is not a '
-                             f'multiple of num_frames={num}')
-        return int(num)
-
     def _temporal(self, x: Tensor, num_frames: int) -> Tensor:
         n, c, h, w = x.shape
         b = n // num_frames
@@ -241,45 +230,77 @@ class UncertaintyHead(BaseDecodeHead):
         """
         if u is None:
             return m
-        delta = minmax_per_frame(dirichlet_variance(self.alpha(u)))
-        log_div = torch.log(delta + self.eps)
+        log_div = torch.log(self.uncertainty(u) + self.eps)
         if m.shape[1] == 1:
             # logit(Y_fg / (Y_bg + Y_fg)), Y = (1 - p, p) / (delta + eps)
             return m - log_div[:, 1:2] + log_div[:, 0:1]
         return torch.log_softmax(m.log_softmax(1) - log_div, dim=1)
 
-    def forward(self,
-                inputs: List[Tensor],
-                num_frames: Optional[int] = None) -> Tensor:
-        """Output logits (after UE) [B*T, out_channels, H_0, W_0]."""
-        num_frames = self._resolve_num_frames(None, inputs[0].shape[0],
-                                              num_frames)
-        m, u = self.decode(inputs, num_frames)
+    def forward(
+            self,
+            inputs: List[Tensor],
+            num_frames: Optional[int] = None
+    ) -> Tuple[Tensor, Optional[Tensor]]:
+        """Mask logits and uncertainty logits (see :meth:`decode`).
+
+        Args:
+            inputs (list[Tensor]): Neck stages [B*T, C_i, H_i, W_i].
+            num_frames (int, optional): T (see
+                :meth:`BaseAVDecodeHead.clip_length`).
+
+        Returns:
+            tuple: ``m`` and ``u`` (None without UE).
+        """
+        num = self.clip_length(inputs[0].shape[0], num_frames)
+        return self.decode(inputs, num)
+
+    def seg_logits(self, outputs: Tuple[Tensor, Optional[Tensor]]) -> Tensor:
+        """Output logits after UE [B*T, out_channels, H_0, W_0]."""
+        m, u = outputs
         return self.final_logits(m, u)
 
-    def predict(self, inputs: List[Tensor], batch_img_metas: List[dict],
-                test_cfg: ConfigType) -> Tensor:
-        """Output logits resized to the input (see class docstring)."""
-        num = self._resolve_num_frames(batch_img_metas, inputs[0].shape[0])
-        return self.predict_by_feat(self.forward(inputs, num), batch_img_metas)
+    def uncertainty(self, u: Tensor) -> Tensor:
+        """The per-frame normalised Dirichlet variance ``delta`` of Eq. 11.
 
-    def loss(self, inputs: List[Tensor], batch_data_samples: SampleList,
-             train_cfg: ConfigType) -> dict:
+        Args:
+            u (Tensor): [N, K, H, W] uncertainty logits.
+
+        Returns:
+            Tensor: [N, K, H, W] in [0, 1] (the map Eq. 11 divides by).
+        """
+        return minmax_per_frame(dirichlet_variance(self.alpha(u)))
+
+    def maps(self, outputs: Tuple[Tensor, Optional[Tensor]]) -> dict:
+        """The maps behind the prediction, for visualization.
+
+        Args:
+            outputs (tuple): ``(m, u)`` as :meth:`forward` returns them.
+
+        Returns:
+            dict: ``mask_logits`` ``m`` [N, out_channels, H_0, W_0] and,
+            under UE, ``uncertainty`` [N, K, H_0, W_0] (:meth:`uncertainty`,
+            at the decoder's 1/4 resolution).
+        """
+        m, u = outputs
+        out = dict(mask_logits=m)
+        if u is not None:
+            out['uncertainty'] = self.uncertainty(u)
+        return out
+
+    def loss_by_feat(self, seg_logits: Tuple[Tensor, Optional[Tensor]],
+                     batch_data_samples: SampleList) -> dict:
         """Segmentation losses (+ evidential loss with UE).
 
         Args:
-            inputs (list[Tensor]): Neck stages.
+            seg_logits (tuple): ``(m, u)`` from :meth:`forward`.
             batch_data_samples (list[SegDataSample]): Frame samples.
-            train_cfg (dict): Training config.
 
         Returns:
             dict[str, Tensor]: Loss terms.
         """
-        metas = [s.metainfo for s in batch_data_samples]
-        num = self._resolve_num_frames(metas, inputs[0].shape[0])
-        m, u = self.decode(inputs, num)
+        m, u = seg_logits
         seg = m if self.seg_loss_on == 'mask' else self.final_logits(m, u)
-        losses = self.loss_by_feat(seg, batch_data_samples)
+        losses = super().loss_by_feat(seg, batch_data_samples)
         if u is not None:
             label = self._stack_batch_gt(batch_data_samples).squeeze(1)
             u = resize(

@@ -9,12 +9,13 @@ from mmseg.utils import SampleList
 from torch import Tensor, nn
 
 from mmavs.registry import MODELS
+from .base_av_loss import BaseAVLoss
 
 SIMILARITIES = ('cosine', 'euclidean', 'concat')
 
 
 @MODELS.register_module()
-class AVSimilarityLoss(nn.Module):
+class AVSimilarityLoss(BaseAVLoss):
     """Classifier-guided similarity learning ("Do AVS models truly segment
     sounding objects?", Eq. 6-8).
 
@@ -112,9 +113,8 @@ class AVSimilarityLoss(nn.Module):
             self.classifier = nn.Sequential(*layers)
 
     def _visual(self, extras: dict) -> Tensor:
-        if self.visual_key not in extras:
-            raise KeyError(f'AVSimilarityLoss: extras has no '
-                           f'{self.visual_key!r}; keys {list(extras)}')
+        self.require(extras, (self.visual_key, ), 'AVSimilarityLoss',
+                     'the segmentor or the neck')
         feats = extras[self.visual_key]
         if isinstance(feats, (list, tuple)):
             try:
@@ -149,6 +149,33 @@ class AVSimilarityLoss(nn.Module):
             return -torch.linalg.vector_norm(a - visual, dim=1)
         return self.classifier(torch.cat([a, visual], dim=1)).squeeze(1)
 
+    def similarities(self, extras: dict, audio_feat: Tensor) -> Tensor:
+        """The similarity ``s`` of every frame's audio-visual pair.
+
+        Args:
+            extras (dict): Segmentor extras (``backbone_feats``, ...).
+            audio_feat (Tensor): Audio embeddings [N, D] (N = B*T).
+
+        Returns:
+            Tensor: [N] similarities (before the scale).
+        """
+        visual = self._visual(extras)
+        audio = audio_feat
+        if self.audio_key is not None:
+            self.require(extras, (self.audio_key, ), 'AVSimilarityLoss',
+                         'the neck')
+            audio = extras[self.audio_key]
+        if audio.dim() != 2 or audio.shape[1] != self.audio_channels:
+            raise ValueError(f'AVSimilarityLoss: audio features have shape '
+                             f'{tuple(audio.shape)}; expected [N, '
+                             f'{self.audio_channels}] (audio_channels)')
+        if audio.shape[0] != visual.shape[0]:
+            raise ValueError(
+                f'AVSimilarityLoss: {visual.shape[0]} visual features and '
+                f'{audio.shape[0]} audio features; expected one of each per '
+                'frame')
+        return self.pair_similarity(visual, audio)
+
     def forward(self, extras: dict, audio_feat: Tensor,
                 data_samples: SampleList) -> Dict[str, Tensor]:
         """Compute the similarity BCE.
@@ -161,35 +188,22 @@ class AVSimilarityLoss(nn.Module):
         Returns:
             dict[str, Tensor]: ``{loss_name: loss}``.
         """
-        visual = self._visual(extras)
-        audio = audio_feat
-        if self.audio_key is not None:
-            if self.audio_key not in extras:
-                raise KeyError(f'AVSimilarityLoss: extras has no '
-                               f'{self.audio_key!r}; keys {list(extras)}')
-            audio = extras[self.audio_key]
-        if audio.dim() != 2 or audio.shape[1] != self.audio_channels:
-            raise ValueError(f'AVSimilarityLoss: audio features have shape '
-                             f'{tuple(audio.shape)}; expected [N, '
-                             f'{self.audio_channels}] (audio_channels)')
-        num = visual.shape[0]
-        if audio.shape[0] != num or len(data_samples) != num:
+        sim = self.similarities(extras, audio_feat)
+        num = sim.shape[0]
+        if len(data_samples) != num:
             raise ValueError(
                 f'AVSimilarityLoss: {num} visual features, '
-                f'{audio.shape[0]} audio features and {len(data_samples)} '
+                f'{num} audio features and {len(data_samples)} '
                 'data samples; expected one of each per frame')
         labels = torch.tensor([
             0. if s.metainfo.get('negative_pair', False) else 1.
             for s in data_samples
         ],
-                              device=visual.device,
-                              dtype=visual.dtype)
-        valid = torch.tensor(
-            [bool(s.metainfo.get('valid', True)) for s in data_samples],
-            device=visual.device)
+                              device=sim.device,
+                              dtype=sim.dtype)
+        valid = self.valid_frames(data_samples, sim.device)
         if not valid.any():
             raise ValueError('AVSimilarityLoss: no valid frame in the batch')
-        sim = self.pair_similarity(visual, audio)
         logits = sim * self.log_scale.exp()
         bce = F.binary_cross_entropy_with_logits(
             logits[valid], labels[valid], reduction='mean')

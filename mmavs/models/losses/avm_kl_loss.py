@@ -4,13 +4,14 @@ from typing import Dict, List, Sequence, Tuple
 import torch
 import torch.nn.functional as F
 from mmseg.utils import SampleList
-from torch import Tensor, nn
+from torch import Tensor
 
 from mmavs.registry import MODELS
+from .base_av_loss import BaseAVLoss
 
 
 @MODELS.register_module()
-class AVMKLLoss(nn.Module):
+class AVMKLLoss(BaseAVLoss):
     """Audio-visual matching loss (LAVM) of AVSBench.
 
     For every stage ``s`` in ``stages``, with the TPAVI output ``v``
@@ -36,8 +37,13 @@ class AVMKLLoss(nn.Module):
     ``loss_weight`` (lambda_1 = 0.5 in both official scripts). Padding
     frames (``valid=False``) never count.
 
-    The predicted logits are read from the data samples' field
-    ``train_seg_logits``, attached by :class:`TPAVIHead` during ``loss``.
+    The predicted logits are the decode head's training logits that the
+    segmentor passes as ``extras['seg_logits']`` (:class:`BaseAVLoss`).
+
+    Departure from the official code, kept: the official decoder's in-place
+    ReLUs also rectify the TPAVI output maps that its LAVM reads (see
+    :mod:`mmavs.models.utils.feature_fusion_block`); :class:`TPAVINeck`
+    hands this loss the maps before the decoder, not rectified.
 
     ``visual_key`` / ``audio_key`` name the per-stage lists in ``extras``;
     with ``'ama_visual_feats'`` / ``'ama_audio_feats'`` and
@@ -100,7 +106,8 @@ class AVMKLLoss(nn.Module):
         self.visual_key = visual_key
         self.audio_key = audio_key
 
-    def _full_masks(self, data_samples: SampleList) -> Tuple[Tensor, bool]:
+    def _full_masks(self, extras: Dict,
+                    data_samples: SampleList) -> Tuple[Tensor, bool]:
         """Full-resolution mask [N, 1, H, W] and whether it holds logits.
 
         Binary predictions are returned as logits (the sigmoid is applied
@@ -111,17 +118,10 @@ class AVMKLLoss(nn.Module):
             gt = torch.stack([s.gt_sem_seg.data for s in data_samples])
             fg = (gt != self.background_index) & (gt != self.ignore_index)
             return fg.float(), False
-        missing = [
-            i for i, s in enumerate(data_samples)
-            if 'train_seg_logits' not in s
-        ]
-        if missing:
-            raise KeyError(
-                f'AVMKLLoss(mask_source="pred") needs the predicted logits '
-                f'in the data samples (field "train_seg_logits", attached '
-                f'by TPAVIHead(attach_logits=True)); missing for samples '
-                f'{missing[:5]}')
-        logits = torch.stack([s.train_seg_logits for s in data_samples])
+        self.require(extras, ('seg_logits', ), 'AVMKLLoss(mask_source='
+                     '"pred")', 'the segmentor (the decode head\'s training '
+                     'logits)')
+        logits = extras['seg_logits']
         if logits.shape[1] == 1:
             return logits, True
         pred = logits.argmax(dim=1, keepdim=True)
@@ -137,8 +137,8 @@ class AVMKLLoss(nn.Module):
         """Compute the matching loss.
 
         Args:
-            extras (dict): Neck extras with ``tpavi_visual_feats`` and
-                ``tpavi_audio_feats``.
+            extras (dict): ``visual_key`` and ``audio_key`` from the neck
+                and, for ``mask_source='pred'``, ``seg_logits``.
             audio_feat (Tensor): Audio backbone output (unused: the loss
                 uses the per-stage projected audio of the TPAVI blocks).
             data_samples (list[SegDataSample]): Frame samples.
@@ -146,17 +146,12 @@ class AVMKLLoss(nn.Module):
         Returns:
             dict[str, Tensor]: ``{loss_name: loss}``.
         """
-        for key in (self.visual_key, self.audio_key):
-            if key not in extras:
-                raise KeyError(f'AVMKLLoss needs extras[{key!r}] from the '
-                               f'neck (TPAVINeck, AMANeck); got keys '
-                               f'{list(extras)}')
-        valid = torch.tensor(
-            [bool(s.metainfo.get('valid', True)) for s in data_samples],
-            dtype=torch.float32)
+        self.require(extras, (self.visual_key, self.audio_key), 'AVMKLLoss',
+                     'the neck (TPAVINeck, AMANeck)')
+        valid = self.valid_frames(data_samples).float()
         if valid.sum() == 0:
             raise ValueError('AVMKLLoss: no valid frame in the batch')
-        full, is_logit = self._full_masks(data_samples)
+        full, is_logit = self._full_masks(extras, data_samples)
         total = 0.
         for stage in self.stages:
             if stage >= len(extras[self.visual_key]):

@@ -4,9 +4,36 @@ from typing import Dict, Optional, Tuple
 import torch
 import torch.nn.functional as F
 from mmseg.utils import SampleList
-from torch import Tensor, nn
+from torch import Tensor
 
 from mmavs.registry import MODELS
+from .base_av_loss import BaseAVLoss
+
+
+def group_audio_alignment(group_feats: Tensor, audio_feats: Tensor,
+                          sharpness: float = 10.0) -> Tuple[Tensor, Tensor]:
+    """Alignment of each group with its frame's audio (RAVS Eq. 8).
+
+    Args:
+        group_feats (Tensor): [B, P, C] group features.
+        audio_feats (Tensor): [B, C] audio features.
+        sharpness (float): sigma_a. Defaults to 10.
+
+    Returns:
+        tuple[Tensor, Tensor]: the cosine similarities ``A = f_a G^T``
+        [B, P] of the L2-normalised features and the alignment scores
+        ``I = sigmoid(sharpness * A)`` [B, P].
+    """
+    if group_feats.dim() != 3 or audio_feats.dim() != 2 or \
+            group_feats.shape[0] != audio_feats.shape[0] or \
+            group_feats.shape[2] != audio_feats.shape[1]:
+        raise ValueError('group-audio alignment expects groups [B, P, C] and '
+                         f'audio [B, C], got {tuple(group_feats.shape)} and '
+                         f'{tuple(audio_feats.shape)}')
+    g = F.normalize(group_feats, dim=-1)
+    a = F.normalize(audio_feats, dim=-1)
+    sim = torch.einsum('bc,bpc->bp', a, g)
+    return sim, torch.sigmoid(sim * sharpness)
 
 
 def infonce_group_loss(group_feats: Tensor,
@@ -38,17 +65,9 @@ def infonce_group_loss(group_feats: Tensor,
         the bool mask [B] of frames with at least one positive and one
         negative.
     """
-    if group_feats.dim() != 3 or audio_feats.dim() != 2 or \
-            group_feats.shape[0] != audio_feats.shape[0] or \
-            group_feats.shape[2] != audio_feats.shape[1]:
-        raise ValueError('infonce_group_loss expects groups [B, P, C] and '
-                         f'audio [B, C], got {tuple(group_feats.shape)} and '
-                         f'{tuple(audio_feats.shape)}')
-    g = F.normalize(group_feats, dim=-1)
-    a = F.normalize(audio_feats, dim=-1)
-    sim = torch.einsum('bc,bpc->bp', a, g)  # A
+    sim, score = group_audio_alignment(group_feats, audio_feats, sharpness)
     with torch.no_grad():
-        pos = torch.sigmoid(sim * sharpness) > threshold
+        pos = score > threshold
         defined = pos.any(1) & (~pos).any(1)
     logits = sim / temperature
     log_all = torch.logsumexp(logits, dim=1)
@@ -58,7 +77,7 @@ def infonce_group_loss(group_feats: Tensor,
 
 
 @MODELS.register_module()
-class InfoNCEGroupLoss(nn.Module):
+class InfoNCEGroupLoss(BaseAVLoss):
     """Contrastive audio-visual alignment (CST) loss of RAVS.
 
     Reads the group features and projected audio of one AMA stage from the
@@ -121,12 +140,9 @@ class InfoNCEGroupLoss(nn.Module):
         Returns:
             dict[str, Tensor]: ``{loss_name: loss, 'csl_valid_frac': f}``.
         """
-        for key in ('ama_group_feats', 'ama_audio_feats'):
-            if key not in extras:
-                raise KeyError(
-                    f'InfoNCEGroupLoss needs extras[{key!r}] from the neck '
-                    '(AMANeck with use_sgsm=True); got keys '
-                    f'{sorted(extras)}')
+        self.require(extras, ('ama_group_feats', 'ama_audio_feats'),
+                     'InfoNCEGroupLoss', 'the neck (AMANeck with '
+                     'use_sgsm=True)')
         groups = extras['ama_group_feats'][self.stage]
         audio = extras['ama_audio_feats'][self.stage]
         loss, defined = infonce_group_loss(groups, audio, self.temperature,
@@ -135,10 +151,7 @@ class InfoNCEGroupLoss(nn.Module):
             if len(data_samples) != loss.shape[0]:
                 raise ValueError(f'InfoNCEGroupLoss: {len(data_samples)} '
                                  f'data samples for {loss.shape[0]} frames')
-            valid = torch.tensor(
-                [bool(s.metainfo.get('valid', True)) for s in data_samples],
-                device=loss.device)
-            defined = defined & valid
+            defined = defined & self.valid_frames(data_samples, loss.device)
         count = defined.sum()
         total = (loss * defined).sum()
         value = total / count.clamp_min(1)

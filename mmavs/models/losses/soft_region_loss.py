@@ -9,7 +9,8 @@ from torch import Tensor, nn
 def soft_region_stats(
         pred: Tensor,
         target: Tensor,
-        ignore_index: int = 255) -> Tuple[Tensor, Tensor, Tensor, Tensor]:
+        ignore_index: int = 255,
+        exponent: int = 1) -> Tuple[Tensor, Tensor, Tensor, Tensor]:
     """Soft overlap statistics per image and class, ignoring pixels.
 
     One-channel logits are binary (sigmoid = foreground probability, target
@@ -20,6 +21,8 @@ def soft_region_stats(
         pred (Tensor): [N, C, H, W] logits.
         target (Tensor): [N, H, W] labels.
         ignore_index (int): Ignored label. Defaults to 255.
+        exponent (int): ``pred_sum`` sums the probabilities to this power
+            (2: the V-Net Dice). Defaults to 1.
 
     Returns:
         tuple[Tensor, Tensor, Tensor, Tensor]: ``intersection``,
@@ -51,7 +54,7 @@ def soft_region_stats(
     prob = prob * m
     onehot = onehot * m
     inter = (prob * onehot).flatten(2).sum(-1)
-    psum = prob.flatten(2).sum(-1)
+    psum = (prob if exponent == 1 else prob**exponent).flatten(2).sum(-1)
     tsum = onehot.flatten(2).sum(-1)
     return inter, psum, tsum, valid.flatten(1).any(1)
 
@@ -68,14 +71,18 @@ class SoftRegionLoss(nn.Module):
         smooth (float): Smoothing ``s``. Defaults to 1.
         loss_weight (float): Weight. Defaults to 1.0.
         loss_name (str): Name of the loss term.
+        exponent (int): Power of the probabilities in the prediction sum
+            (see :func:`soft_region_stats`). Defaults to 1.
     """
 
     def __init__(self,
                  smooth: float = 1.0,
                  loss_weight: float = 1.0,
-                 loss_name: str = 'loss_region') -> None:
+                 loss_name: str = 'loss_region',
+                 exponent: int = 1) -> None:
         super().__init__()
         self.smooth = smooth
+        self.exponent = exponent
         self.loss_weight = loss_weight
         self._loss_name = loss_name
 
@@ -99,7 +106,8 @@ class SoftRegionLoss(nn.Module):
         if weight is not None:
             raise ValueError(
                 f'{type(self).__name__} does not support pixel weights')
-        inter, psum, tsum, has = soft_region_stats(pred, target, ignore_index)
+        inter, psum, tsum, has = soft_region_stats(pred, target, ignore_index,
+                                                self.exponent)
         per_image = 1 - self.score(inter, psum, tsum).mean(1)
         value = (per_image * has).sum() / has.sum().clamp_min(1)
         return self.loss_weight * value

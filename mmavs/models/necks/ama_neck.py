@@ -1,16 +1,16 @@
 # Copyright (c) mmavs contributors. All rights reserved.
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
-from mmengine.model import BaseModule
 import torch.nn.functional as F
 from torch import Tensor, nn
 
 from mmavs.registry import MODELS
 from ..utils.sgsm_block import SGSMBlock
+from .base_av_neck import BaseAVNeck
 
 
 @MODELS.register_module()
-class AMANeck(BaseModule):
+class AMANeck(BaseAVNeck):
     """Audio-guided modality alignment (AMA) of RAVS.
 
     An :class:`SGSMBlock` (DPC-KNN grouping, sound-guided semantic merging,
@@ -30,7 +30,8 @@ class AMANeck(BaseModule):
     [B*T, D]; [B*T, L, D] audio tokens are accepted too); ``num_frames`` is
     not needed.
 
-    The neck returns ``(feats, extras)``; ``extras`` (for
+    The neck returns ``(feats, extras)`` (the :class:`BaseAVNeck`
+    contract); ``extras`` (for
     :class:`InfoNCEGroupLoss`) holds, one entry per AMA stage in order:
 
     - ``ama_group_feats``: refined group features [B*T, P, C];
@@ -45,11 +46,10 @@ class AMANeck(BaseModule):
 
     With ``gt_filter=True`` (the "+GTF" ablation row: "utilizes ground truth
     masks to filter silent regions during modality alignment", as in the
-    Stepping Stones method the paper cites) the neck sets
-    ``requires_gt_masks``; :class:`AVEncoderDecoder` then passes the
-    training frames' sounding masks (``gt_masks`` [B*T, 1, H, W], 1 on
-    sounding pixels and on pixels without ground truth, 0 on silent ones)
-    and each token's cross-attention update is weighted by the fraction of
+    Stepping Stones method the paper cites) the neck uses the training
+    frames' sounding masks that :class:`AVEncoderDecoder` passes to every
+    neck in training (``gt_masks`` [B*T, 1, H, W], 1 on sounding pixels
+    and on pixels without ground truth, 0 on silent ones): each token's cross-attention update is weighted by the fraction of
     its area that sounds (adaptive average pooling of the mask to the
     stage's size). Ground truth exists only in training: at inference the
     audio is fused into every token (no filter), which is the train/test gap
@@ -97,14 +97,7 @@ class AMANeck(BaseModule):
                  gt_filter: bool = False,
                  in_index: Optional[Sequence[int]] = None,
                  init_cfg: Optional[dict] = None) -> None:
-        super().__init__(init_cfg=init_cfg)
-        self.in_channels = list(in_channels)
-        self.in_index = list(in_index) if in_index is not None else None
-        if self.in_index is not None and \
-                len(self.in_index) != len(self.in_channels):
-            raise ValueError(f'AMANeck: in_index={self.in_index} and '
-                             f'in_channels={self.in_channels} differ in '
-                             'length')
+        super().__init__(in_channels, in_index, init_cfg=init_cfg)
         self.ama_stages = list(ama_stages)
         if any(not 0 <= s < len(self.in_channels) for s in self.ama_stages):
             raise ValueError(f'AMANeck: ama_stages={self.ama_stages} must '
@@ -156,13 +149,7 @@ class AMANeck(BaseModule):
         Returns:
             tuple: the selected stages (AMA stages aligned) and ``extras``.
         """
-        if self.in_index is not None:
-            feats = [feats[i] for i in self.in_index]
-        feats = list(feats)
-        if len(feats) != len(self.in_channels):
-            raise ValueError(f'AMANeck: got {len(feats)} stages, expected '
-                             f'{len(self.in_channels)} (in_channels='
-                             f'{self.in_channels})')
+        feats = self.select_inputs(feats)
         for i, (f, c) in enumerate(zip(feats, self.in_channels)):
             if f.shape[1] != c:
                 raise ValueError(f'AMANeck: stage {i} has {f.shape[1]} '
@@ -195,8 +182,3 @@ class AMANeck(BaseModule):
                 extras['ama_group_index'].append(out['group_index'])
                 extras['ama_relevance'].append(out['relevance'])
         return feats, extras
-
-    @property
-    def requires_gt_masks(self) -> bool:
-        """Whether training passes ground-truth masks (``gt_filter``)."""
-        return self.gt_filter

@@ -1,15 +1,15 @@
 # Copyright (c) mmavs contributors. All rights reserved.
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from mmengine.model import BaseModule
 from torch import Tensor, nn
 
 from mmavs.registry import MODELS
 from ..utils import DilatedSumASPP, TPAVIBlock
+from .base_av_neck import BaseAVNeck
 
 
 @MODELS.register_module()
-class TPAVINeck(BaseModule):
+class TPAVINeck(BaseAVNeck):
     """Per-stage ASPP and TPAVI audio-visual attention (AVSBench baseline).
 
     Every backbone stage ``i`` goes through a :class:`DilatedSumASPP` to
@@ -22,8 +22,9 @@ class TPAVINeck(BaseModule):
     self-attention variant; with both the two results are averaged, as in
     the official ``Pred_endecoder``.
 
-    The neck returns ``(feats, extras)``; ``extras`` carries what the
-    audio-visual matching loss (:class:`AVMKLLoss`) needs:
+    The neck returns ``(feats, extras)`` (the :class:`BaseAVNeck`
+    contract); ``extras`` carries what the audio-visual matching loss
+    (:class:`AVMKLLoss`) needs:
 
     - ``tpavi_visual_feats``: list (one per stage) of the stage features
       after TPAVI [B*T, C, H, W] (None for stages without TPAVI);
@@ -63,14 +64,7 @@ class TPAVINeck(BaseModule):
                  in_index: Optional[Sequence[int]] = None,
                  align_bias: bool = True,
                  init_cfg=None) -> None:
-        super().__init__(init_cfg=init_cfg)
-        self.in_channels = list(in_channels)
-        self.in_index = list(in_index) if in_index is not None else None
-        if self.in_index is not None and \
-                len(self.in_index) != len(self.in_channels):
-            raise ValueError(f'TPAVINeck: in_index {self.in_index} and '
-                             f'in_channels {self.in_channels} differ in '
-                             'length')
+        super().__init__(in_channels, in_index, init_cfg=init_cfg)
         self.channels = channels
         self.tpavi_stages = sorted(set(tpavi_stages))
         bad = [
@@ -110,27 +104,26 @@ class TPAVINeck(BaseModule):
         b, c, t, h, w = x.shape
         return x.permute(0, 2, 1, 3, 4).reshape(b * t, c, h, w)
 
-    def forward(self, feats: List[Tensor], audio: Tensor,
-                num_frames: int) -> Tuple[List[Tensor], Dict[str, list]]:
+    def forward(
+        self,
+        feats: List[Tensor],
+        audio: Tensor,
+        num_frames: int,
+        gt_masks: Optional[Tensor] = None
+    ) -> Tuple[List[Tensor], Dict[str, list]]:
         """Fuse every stage with the audio of its clip.
 
         Args:
             feats (list[Tensor]): Backbone features [B*T, C_i, H_i, W_i].
             audio (Tensor): Audio embeddings [B*T, D].
             num_frames (int): Frames per clip T.
+            gt_masks (Tensor, optional): Unused.
 
         Returns:
             tuple[list[Tensor], dict]: ``channels``-wide features of every
             stage and ``extras`` (see the class docstring).
         """
-        if self.in_index is not None:
-            if max(self.in_index) >= len(feats):
-                raise ValueError(f'TPAVINeck: in_index {self.in_index} out '
-                                 f'of range for {len(feats)} feature maps')
-            feats = [feats[i] for i in self.in_index]
-        if len(feats) != len(self.aspp):
-            raise ValueError(f'TPAVINeck has {len(self.aspp)} stages, got '
-                             f'{len(feats)} feature maps')
+        feats = self.select_inputs(feats)
         if audio.dim() != 2 or audio.shape[0] != feats[0].shape[0]:
             raise ValueError(f'TPAVINeck expects audio [B*T, D] with '
                              f'B*T={feats[0].shape[0]}, got '

@@ -1,5 +1,5 @@
 # Copyright (c) mmavs contributors. All rights reserved.
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
 from mmengine.structures import PixelData
@@ -11,38 +11,47 @@ from mmseg.utils import (ConfigType, OptConfigType, OptMultiConfig,
 from torch import Tensor, nn
 
 from mmavs.registry import MODELS
+from ..decode_heads.base_av_decode_head import BaseAVDecodeHead
+from ..necks.base_av_neck import BaseAVNeck
 
 AVInputs = Dict[str, Union[Tensor, int]]
+
+#: Extras keys the segmentor writes; a neck may not return them.
+RESERVED_EXTRAS = ('backbone_feats', 'num_frames', 'seg_logits')
 
 
 @MODELS.register_module()
 class AVEncoderDecoder(BaseSegmentor):
-    """Audio-visual encoder-decoder segmentor (design notes §5).
+    """Audio-visual encoder-decoder segmentor.
 
     ``inputs`` is the dict made by :class:`AVDataPreprocessor`:
     ``frames`` [B*T, 3, H, W], ``audio`` [B, T, ...] and ``num_frames`` T.
-    The model runs
+    The model runs (``docs/en/advanced_guides/design.md`` states the
+    contracts of every joint)
 
     1. ``backbone(frames)`` -> multi-scale visual features;
     2. ``audio_backbone(audio.flatten(0, 1))`` -> audio embedding [B*T, D]
        (under ``torch.no_grad()`` and in eval mode when the audio backbone is
        frozen, i.e. has ``frozen=True``);
-    3. ``neck(feats, audio_feat, num_frames)`` -> fused features. A neck may
-       return ``(feats, extras)`` where ``extras`` is a dict of intermediate
-       tensors (per-stage features, group tokens...) that audio-aware losses
-       need; they are passed explicitly, never through global state. A
-       neck whose ``requires_gt_masks`` is True also gets ``gt_masks``
-       [B*T, 1, H, W] (1 on sounding pixels and on pixels without ground
-       truth) in training, for ground-truth filtering ablations;
-    4. ``decode_head`` (an mmseg-style head) -> per-frame logits;
-    5. ``av_losses``: modules called as ``loss(extras, audio_feat,
-       data_samples)`` that return a dict of ``loss_*`` terms. ``extras``
-       always holds ``backbone_feats`` (the visual backbone's multi-scale
-       features) and ``num_frames``, plus what the neck returned. Losses
-       that need the predicted masks read the per-frame training logits a
-       head attaches to the data samples (field ``train_seg_logits``, see
-       :class:`TPAVIHead`), since the audio-visual losses run after the
-       head's loss.
+    3. ``neck(feats, audio_feat, num_frames, gt_masks)`` -> ``(feats,
+       extras)`` (a :class:`BaseAVNeck`): the decode head's inputs and a
+       dict of intermediate tensors (per-stage features, group tokens...)
+       for the audio-visual losses. ``gt_masks`` [B*T, 1, H, W] (1 on
+       sounding pixels and on pixels without ground truth) are always
+       passed in training, None at inference; necks that do not use them
+       ignore them. Without a neck the backbone features go to the head and
+       the extras are empty;
+    4. ``decode_head.forward(feats)`` (``forward(feats, num_frames)`` for a
+       :class:`BaseAVDecodeHead`) -> the head's outputs, then
+       ``loss_by_feat`` in training and ``predict_by_feat`` at inference,
+       as mmseg's heads do;
+    5. in training, ``av_losses``: :class:`BaseAVLoss` modules called as
+       ``loss(extras, audio_feat, data_samples)`` that return a dict of
+       ``loss_*`` terms. ``extras`` holds what the neck returned plus
+       ``backbone_feats`` (the visual backbone's features), ``num_frames``
+       and ``seg_logits`` (the head's training logits [B*T, C, h, w]).
+       Everything reaches them as arguments; nothing is written into the
+       data samples to be read back.
 
     Frames whose metainfo says ``valid=False`` (padding) or
     ``labelled=False`` (no ground truth for training, e.g. S4 train frames
@@ -82,6 +91,12 @@ class AVEncoderDecoder(BaseSegmentor):
         self.audio_backbone = MODELS.build(audio_backbone)
         if neck is not None:
             self.neck = MODELS.build(neck)
+            if not isinstance(self.neck, BaseAVNeck):
+                raise TypeError(
+                    f'AVEncoderDecoder: the neck {type(self.neck).__name__} '
+                    'is not a BaseAVNeck; an audio-visual neck implements '
+                    'forward(feats, audio_feat, num_frames, gt_masks=None) '
+                    '-> (feats, extras)')
         self.decode_head = MODELS.build(decode_head)
         self.align_corners = self.decode_head.align_corners
         self.num_classes = self.decode_head.num_classes
@@ -144,32 +159,49 @@ class AVEncoderDecoder(BaseSegmentor):
         self,
         inputs: AVInputs,
         data_samples: OptSampleList = None
-    ) -> Tuple[List[Tensor], dict, Tensor]:
+    ) -> Tuple[Any, dict, Tensor]:
+        """Backbones and neck: the head's inputs, the extras and the audio
+        embedding. ``data_samples`` are given in training only."""
         feats, audio_feat = self.extract_feat(inputs)
-        extras: dict = dict(
-            backbone_feats=feats, num_frames=inputs['num_frames'])
-        if self.with_neck:
-            kwargs = dict()
-            if data_samples is not None and \
-                    getattr(self.neck, 'requires_gt_masks', False):
-                kwargs['gt_masks'] = self._sounding_masks(data_samples)
-            out = self.neck(feats, audio_feat, inputs['num_frames'],
-                            **kwargs)
-            if isinstance(out, tuple) and len(out) == 2 and \
-                    isinstance(out[1], dict):
-                feats, neck_extras = out
-                extras.update(neck_extras)
-            else:
-                feats = out
+        num_frames = inputs['num_frames']
+        extras: dict = dict(backbone_feats=feats, num_frames=num_frames)
+        if not self.with_neck:
+            return feats, extras, audio_feat
+        gt_masks = None
+        if data_samples is not None:
+            gt_masks = self._sounding_masks(data_samples)
+        out = self.neck(feats, audio_feat, num_frames, gt_masks)
+        if not (isinstance(out, tuple) and len(out) == 2
+                and isinstance(out[1], dict)):
+            raise TypeError(
+                f'AVEncoderDecoder: {type(self.neck).__name__}.forward must '
+                f'return (feats, extras: dict), got {type(out).__name__}')
+        feats, neck_extras = out
+        clash = sorted(set(neck_extras) & set(RESERVED_EXTRAS))
+        if clash:
+            raise KeyError(f'AVEncoderDecoder: {type(self.neck).__name__} '
+                           f'returned the reserved extras key(s) {clash}')
+        extras.update(neck_extras)
         return feats, extras, audio_feat
+
+    def _decode(self, feats: Any, num_frames: int) -> Tuple[Any, Tensor]:
+        """The decode head's outputs and per-frame logits [B*T, C, h, w].
+
+        A :class:`BaseAVDecodeHead` gets the clip length and names its
+        logits; any other (mmseg) decode head returns the logits.
+        """
+        if isinstance(self.decode_head, BaseAVDecodeHead):
+            outputs = self.decode_head.forward(feats, num_frames)
+            return outputs, self.decode_head.seg_logits(outputs)
+        outputs = self.decode_head.forward(feats)
+        return outputs, outputs
 
     def encode_decode(self, inputs: AVInputs,
                       batch_img_metas: List[dict]) -> Tensor:
         """Logits of every frame, resized to the input size."""
         feats, _, _ = self._fuse(inputs)
-        seg_logits = self.decode_head.predict(feats, batch_img_metas,
-                                              self.test_cfg)
-        return seg_logits
+        outputs, _ = self._decode(feats, inputs['num_frames'])
+        return self.decode_head.predict_by_feat(outputs, batch_img_metas)
 
     # ------------------------------------------------------------------
     # modes
@@ -197,13 +229,26 @@ class AVEncoderDecoder(BaseSegmentor):
         """
         data_samples = self._mask_unsupervised(data_samples)
         feats, extras, audio_feat = self._fuse(inputs, data_samples)
-        losses = dict()
-        head_losses = self.decode_head.loss(feats, data_samples,
-                                            self.train_cfg)
-        losses.update({f'decode.{k}': v for k, v in head_losses.items()})
+        outputs, seg_logits = self._decode(feats, inputs['num_frames'])
+        head_losses = self.decode_head.loss_by_feat(outputs, data_samples)
+        losses = {f'decode.{k}': v for k, v in head_losses.items()}
+        extras['seg_logits'] = seg_logits
         for module in self.av_losses:
             losses.update(module(extras, audio_feat, data_samples))
         return losses
+
+    def _batch_img_metas(self, inputs: AVInputs,
+                         data_samples: OptSampleList) -> List[dict]:
+        if data_samples is not None:
+            return [s.metainfo for s in data_samples]
+        frames = inputs['frames']
+        return [
+            dict(
+                ori_shape=frames.shape[2:],
+                img_shape=frames.shape[2:],
+                pad_shape=frames.shape[2:],
+                padding_size=[0, 0, 0, 0])
+        ] * frames.shape[0]
 
     def predict(self,
                 inputs: AVInputs,
@@ -214,19 +259,43 @@ class AVEncoderDecoder(BaseSegmentor):
             list[SegDataSample]: B*T samples with ``seg_logits`` (raw logits
             at ``ori_shape``) and ``pred_sem_seg``.
         """
-        frames = inputs['frames']
-        if data_samples is not None:
-            batch_img_metas = [s.metainfo for s in data_samples]
-        else:
-            batch_img_metas = [
-                dict(
-                    ori_shape=frames.shape[2:],
-                    img_shape=frames.shape[2:],
-                    pad_shape=frames.shape[2:],
-                    padding_size=[0, 0, 0, 0])
-            ] * frames.shape[0]
+        batch_img_metas = self._batch_img_metas(inputs, data_samples)
         seg_logits = self.encode_decode(inputs, batch_img_metas)
         return self.postprocess_result(seg_logits, data_samples)
+
+    def predict_with_extras(
+            self,
+            inputs: AVInputs,
+            data_samples: OptSampleList = None) -> Tuple[SampleList, dict]:
+        """Predict masks and return the intermediate maps of the model.
+
+        The predictions are those of :meth:`predict` (same computation).
+        The extras are returned explicitly, for visualization and analysis
+        (:mod:`mmavs.visualization`, the inferencer, the analysis tools):
+
+        - ``backbone_feats`` (list[Tensor]), ``num_frames`` (int),
+          ``audio_feat`` (Tensor [B*T, D]: the audio backbone's embedding);
+        - what the neck returned (e.g. :class:`AMANeck`'s
+          ``ama_group_index``, ``ama_group_feats``, ``ama_audio_feats``);
+        - the decode head's maps (:meth:`BaseAVDecodeHead.maps`, e.g.
+          :class:`UncertaintyHead`'s ``mask_logits`` and ``uncertainty``).
+
+        Args:
+            inputs (dict): Model inputs (see class docstring).
+            data_samples (list[SegDataSample], optional): Frame samples.
+
+        Returns:
+            tuple[list[SegDataSample], dict]: The predictions and the
+            extras.
+        """
+        batch_img_metas = self._batch_img_metas(inputs, data_samples)
+        feats, extras, audio_feat = self._fuse(inputs)
+        extras['audio_feat'] = audio_feat
+        outputs, _ = self._decode(feats, inputs['num_frames'])
+        if isinstance(self.decode_head, BaseAVDecodeHead):
+            extras.update(self.decode_head.maps(outputs))
+        seg_logits = self.decode_head.predict_by_feat(outputs, batch_img_metas)
+        return self.postprocess_result(seg_logits, data_samples), extras
 
     def postprocess_result(self,
                            seg_logits: Tensor,
@@ -282,6 +351,6 @@ class AVEncoderDecoder(BaseSegmentor):
     def _forward(self,
                  inputs: AVInputs,
                  data_samples: OptSampleList = None) -> Tensor:
-        """Raw decode-head output (``mode='tensor'``)."""
+        """Per-frame logits of the decode head (``mode='tensor'``)."""
         feats, _, _ = self._fuse(inputs)
-        return self.decode_head.forward(feats)
+        return self._decode(feats, inputs['num_frames'])[1]

@@ -195,14 +195,14 @@ def test_temporal_attention_mixes_frames_of_a_clip_only():
     changed = [f.clone() for f in feats]
     changed[0][T + 1] += 5  # frame 1 of the second clip
     with torch.no_grad():
-        a = head.forward(feats, T)
-        b = head.forward(changed, T)
+        a = head.seg_logits(head.forward(feats, T))
+        b = head.seg_logits(head.forward(changed, T))
     assert not torch.allclose(a[T], b[T])  # same clip, other frame
     torch.testing.assert_close(a[:T], b[:T])  # other clip untouched
     flat = _head(out_channels=3, use_temporal_attn=False).eval()
     with torch.no_grad():
-        a = flat.forward(feats, T)
-        b = flat.forward(changed, T)
+        a = flat.seg_logits(flat.forward(feats, T))
+        b = flat.seg_logits(flat.forward(changed, T))
     torch.testing.assert_close(a[T], b[T])
 
 
@@ -213,12 +213,13 @@ def test_without_uncertainty_and_errors():
     assert 'loss_evidential' not in losses
     m, u = head.decode(feats, T)
     assert u is None
-    torch.testing.assert_close(head.forward(feats, T), m)
+    torch.testing.assert_close(head.seg_logits(head.forward(feats, T)), m)
     with pytest.raises(ValueError, match='num_frames'):
         head.forward(feats)
     # tensor mode: the clip length comes from the config
     configured = _head(out_channels=3, num_frames=T).eval()
-    assert configured.forward(feats).shape == (2 * T, 3, 8, 8)
+    assert configured.seg_logits(
+        configured.forward(feats)).shape == (2 * T, 3, 8, 8)
     with pytest.raises(ValueError, match='multiple of num_frames'):
         head.forward(feats, 4)
     with pytest.raises(ValueError, match='seg_loss_on'):

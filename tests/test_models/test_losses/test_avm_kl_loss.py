@@ -21,9 +21,8 @@ def _inputs(n=4, c=6, logits_ch=1, seed=0, valid=None):
             metainfo=dict(valid=True if valid is None else valid[i]))
         s.gt_sem_seg = PixelData(
             data=torch.randint(0, 3, (1, 16, 16), generator=g))
-        s.set_field(logits[i], 'train_seg_logits')
         samples.append(s)
-    extras = dict(tpavi_visual_feats=v, tpavi_audio_feats=a)
+    extras = dict(tpavi_visual_feats=v, tpavi_audio_feats=a, seg_logits=logits)
     return logits, v, a, extras, samples
 
 
@@ -78,10 +77,9 @@ def test_semantic_mean_over_valid_frames():
     torch.testing.assert_close(loss, (kl * w).sum() / w.sum())
 
 
-def _with_grad(logits, v, a, samples):
+def _with_grad(logits, v, a, extras):
     logits = logits.clone().requires_grad_(True)
-    for i, s in enumerate(samples):
-        s.train_seg_logits = logits[i]
+    extras['seg_logits'] = logits
     for t in v + a:
         t.requires_grad_(True)
     return logits
@@ -89,7 +87,7 @@ def _with_grad(logits, v, a, samples):
 
 def test_gradients_equal_the_official_loss_gradients():
     logits, v, a, extras, samples = _inputs()
-    logits = _with_grad(logits, v, a, samples)
+    logits = _with_grad(logits, v, a, extras)
     leaves = [logits, v[0], v[1], a[0], a[1]]
     for threshold, norm in ((False, False), (True, False), (False, True)):
         loss = AVMKLLoss(
@@ -136,14 +134,14 @@ def test_large_audio_features_give_finite_gradients():
     loss.backward()
     assert torch.isfinite(loss) and torch.isfinite(a[0].grad).all()
     official = AVMKLLoss(stages=(0, )).loss_weight * _official_ms3(
-        torch.stack([s.train_seg_logits for s in samples]), a, v, (0, ))
+        extras['seg_logits'], a, v, (0, ))
     torch.testing.assert_close(loss, official)
 
 
 def test_other_extras_keys_with_gt_masks():
     # the RAVS "+GTF" alignment: AMANeck's lists, ground-truth masks
-    _, v, a, _, samples = _inputs()
-    extras = dict(ama_visual_feats=v, ama_audio_feats=a)
+    logits, v, a, _, samples = _inputs()
+    extras = dict(ama_visual_feats=v, ama_audio_feats=a, seg_logits=logits)
     loss = AVMKLLoss(
         stages=(1, ),
         mask_source='gt',
@@ -171,9 +169,8 @@ def test_errors_name_what_is_missing():
     _, _, _, extras, samples = _inputs()
     with pytest.raises(KeyError, match='tpavi_audio_feats'):
         AVMKLLoss()(dict(tpavi_visual_feats=[]), None, samples)
-    for s in samples:
-        del s.train_seg_logits
-    with pytest.raises(KeyError, match='train_seg_logits'):
+    del extras['seg_logits']
+    with pytest.raises(KeyError, match='seg_logits'):
         AVMKLLoss(stages=(0, ))(extras, None, samples)
     with pytest.raises(ValueError, match='reduction'):
         AVMKLLoss(reduction='avg')

@@ -6,6 +6,7 @@ from mmengine.registry import init_default_scope
 import mmavs.models  # noqa: F401
 from mmavs.datasets.collate import av_collate
 from mmavs.datasets.transforms.formatting import PackAVSInputs
+from mmavs.models.necks import BaseAVNeck
 from mmavs.registry import MODELS
 from mmavs.testing import packed_clip, tiny_model_cfg
 
@@ -134,10 +135,31 @@ class _RecordingLoss(torch.nn.Module):
 
 
 @MODELS.register_module()
-class _ExtrasNeck(torch.nn.Module):
+class _ExtrasNeck(BaseAVNeck):
+    """Passes the features through and records what it was given."""
 
-    def forward(self, feats, audio, num_frames):
-        return feats, dict(probe=torch.tensor(float(num_frames)))
+    def __init__(self, extras=None):
+        super().__init__(in_channels=(8, 16))
+        self.calls = []
+        self.extras = extras
+
+    def forward(self, feats, audio, num_frames, gt_masks=None):
+        self.calls.append(dict(num_frames=num_frames, gt_masks=gt_masks))
+        extras = dict(probe=torch.tensor(float(num_frames)))
+        return feats, dict(extras, **(self.extras or {}))
+
+
+@MODELS.register_module()
+class _KeepingLoss(torch.nn.Module):
+    """An av_losses module that keeps the extras it gets."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen = []
+
+    def forward(self, extras, audio_feat, data_samples):
+        self.seen.append(extras)
+        return dict(loss_zero=extras['seg_logits'].sum() * 0)
 
 
 def test_neck_extras_reach_av_losses():
@@ -148,6 +170,116 @@ def test_neck_extras_reach_av_losses():
     loss = model(**model.data_preprocessor(_batch(num_clips=2), True),
                  mode='loss')
     assert loss['loss_probe'].item() == 6 + 3
+
+
+def test_neck_gets_gt_masks_in_training_only():
+    """Every neck gets the sounding masks in training (1 on sounding and on
+    ignored pixels, 0 on silent ones) and None at inference."""
+    cfg = tiny_model_cfg()
+    cfg['neck'] = dict(type='_ExtrasNeck')
+    model = MODELS.build(cfg)
+    data = model.data_preprocessor(
+        _batch(num_clips=2, labelled=[True, False, True]), True)
+    gts = torch.stack([s.gt_sem_seg.data for s in data['data_samples']])
+    model(**data, mode='loss')
+    call = model.neck.calls[-1]
+    assert call['num_frames'] == 3
+    expected = (gts != 0).float()
+    expected[[1, 4]] = 1  # unlabelled frames: ignore_index everywhere
+    assert call['gt_masks'].shape == (6, 1, 32, 32)
+    torch.testing.assert_close(call['gt_masks'], expected)
+    model.eval()
+    with torch.no_grad():
+        model(**model.data_preprocessor(_batch(num_clips=2), False),
+              mode='predict')
+    assert model.neck.calls[-1]['gt_masks'] is None
+
+
+def test_av_losses_get_the_training_logits():
+    """extras['seg_logits'] is the head's output on the neck's features,
+    with gradient; nothing is written into the data samples."""
+    cfg = tiny_model_cfg()
+    cfg['av_losses'] = [dict(type='_KeepingLoss')]
+    model = MODELS.build(cfg)
+    data = model.data_preprocessor(_batch(num_clips=2), True)
+    model(**data, mode='loss')
+    extras = model.av_losses[0].seen[-1]
+    assert {'backbone_feats', 'num_frames', 'seg_logits'} <= set(extras)
+    logits = extras['seg_logits']
+    assert logits.requires_grad and logits.shape[:2] == (6, 1)
+    feats = model.backbone(data['inputs']['frames'])
+    audio = model.audio_backbone(data['inputs']['audio'].flatten(0, 1))
+    fused, _ = model.neck(feats, audio, 3)
+    torch.testing.assert_close(logits, model.decode_head(fused))
+    for sample in data['data_samples']:
+        assert set(sample.all_keys()) <= {'gt_sem_seg'} | set(
+            sample.metainfo_keys())
+
+
+@MODELS.register_module()
+class _PlainNeck(torch.nn.Module):
+
+    def forward(self, feats, audio, num_frames, gt_masks=None):
+        return feats
+
+
+@MODELS.register_module()
+class _ListNeck(_ExtrasNeck):
+
+    def forward(self, feats, audio, num_frames, gt_masks=None):
+        return feats
+
+
+def test_neck_contract_is_checked():
+    cfg = tiny_model_cfg()
+    cfg['neck'] = dict(type='_PlainNeck')
+    with pytest.raises(TypeError, match='BaseAVNeck'):
+        MODELS.build(cfg)
+    cfg['neck'] = dict(type='_ListNeck')
+    model = MODELS.build(cfg)
+    with pytest.raises(TypeError, match=r'return \(feats, extras'):
+        model(**model.data_preprocessor(_batch(), True), mode='loss')
+    cfg['neck'] = dict(type='_ExtrasNeck', extras=dict(seg_logits=0))
+    model = MODELS.build(cfg)
+    with pytest.raises(KeyError, match='reserved'):
+        model(**model.data_preprocessor(_batch(), True), mode='loss')
+
+
+def test_clip_head_gets_the_clip_length():
+    """A BaseAVDecodeHead (UncertaintyHead) gets T from the segmentor in
+    every mode, also in tensor mode where no metainfo exists."""
+    cfg = tiny_model_cfg()
+    cfg['decode_head'] = dict(
+        type='UncertaintyHead',
+        in_channels=(8, 16),
+        channels=8,
+        temporal_heads=2,
+        dropout_ratio=0.0,
+        num_classes=2,
+        out_channels=1,
+        threshold=0.5,
+        loss_decode=dict(
+            type='CrossEntropyLoss', use_sigmoid=True, avg_non_ignore=True))
+    cfg['av_losses'] = [dict(type='_KeepingLoss')]
+    model = MODELS.build(cfg)
+    data = model.data_preprocessor(_batch(num_clips=2), True)
+    loss = model(**data, mode='loss')
+    assert {'decode.loss_ce', 'decode.loss_evidential'} <= set(loss)
+    # the av losses see the head's output logits (after UE)
+    feats = model.backbone(data['inputs']['frames'])
+    audio = model.audio_backbone(data['inputs']['audio'].flatten(0, 1))
+    fused, _ = model.neck(feats, audio, 3)
+    m, u = model.decode_head.decode(fused, 3)
+    torch.testing.assert_close(model.av_losses[0].seen[-1]['seg_logits'],
+                               model.decode_head.final_logits(m, u))
+    model.eval()
+    with torch.no_grad():
+        tensor = model(**data, mode='tensor')
+        feats = model.backbone(data['inputs']['frames'])
+        audio = model.audio_backbone(data['inputs']['audio'].flatten(0, 1))
+        m, u = model.decode_head.decode(model.neck(feats, audio, 3)[0], 3)
+    assert tensor.shape == (6, 1, 16, 16)
+    torch.testing.assert_close(tensor, model.decode_head.final_logits(m, u))
 
 
 def test_postprocess_removes_padding_and_flip():

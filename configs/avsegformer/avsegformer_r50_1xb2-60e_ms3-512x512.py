@@ -1,0 +1,10 @@
+# AVSegFormer + ResNet-50 on AVSBench-Object MS3, the official recipe
+# (config/ms3/AVSegFormer_res50_ms3.py): as the PVT-v2-B5 config
+# with the ResNet-50 of resnet50_backbone.py.
+_base_ = [
+    './avsegformer_pvt-v2-b5_1xb2-60e_ms3-512x512.py',
+    '../_base_/models/resnet50_backbone.py'
+]
+model = dict(
+    backbone={{_base_.resnet50_backbone}},
+    neck=dict(in_channels=(256, 512, 1024, 2048)))

@@ -48,11 +48,10 @@ def _train(config, root, work_dir, iters, wrapped=False):
             'val_cfg=None', 'val_dataloader=None', 'val_evaluator=None'
         ]
     if wrapped:  # RobustAVSDataset(dataset=...): the root is the inner one's
-        # the inner root; no validation (val_cfg=None etc. stay)
         opts = [
             o.replace('dataset.data_root', 'dataset.dataset.data_root')
             for o in opts
-            if not o.startswith(('val_', 'test_')) or o.endswith('=None')
+            if not o.startswith(('val_dataloader.', 'test_dataloader.'))
         ]
     run_tool(['tools/train.py', config, '--work-dir', work_dir,
               '--cfg-options'] + opts)

@@ -10,7 +10,7 @@ import yaml
 
 from mmavs.testing import repo_root
 
-METHOD_FOLDERS = ('tpavi', 'ravs', 'robust', 'film')
+METHOD_FOLDERS = ('tpavi', 'ravs', 'robust', 'film', 'avsegformer')
 
 
 def _load(path):

@@ -40,10 +40,16 @@ class AVMKLLoss(BaseAVLoss):
     The predicted logits are the decode head's training logits that the
     segmentor passes as ``extras['seg_logits']`` (:class:`BaseAVLoss`).
 
-    Departure from the official code, kept: the official decoder's in-place
-    ReLUs also rectify the TPAVI output maps that its LAVM reads (see
-    :mod:`mmavs.models.utils.feature_fusion_block`); :class:`TPAVINeck`
-    hands this loss the maps before the decoder, not rectified.
+    Rectified maps (``rectify_visual=True``, the default), as in the
+    official code: the official decoder's in-place ReLUs (its residual units
+    start with ``nn.ReLU(inplace=True)``, see
+    :mod:`mmavs.models.utils.feature_fusion_block`) overwrite the four TPAVI
+    output maps while the decoder runs, so the LAVM that the official model
+    computes afterwards reads ``relu(v)``, and its gradient flows through
+    that ReLU. :class:`TPAVINeck` hands this loss the maps as they leave the
+    neck; the loss rectifies them. ``rectify_visual=False`` reads them
+    unrectified (the paper's formula; the RAVS "+GTF" alignment on
+    :class:`AMANeck`'s maps, which no decoder rectifies).
 
     ``visual_key`` / ``audio_key`` name the per-stage lists in ``extras``;
     with ``'ama_visual_feats'`` / ``'ama_audio_feats'`` and
@@ -66,6 +72,8 @@ class AVMKLLoss(BaseAVLoss):
         loss_name (str): Name of the term. Defaults to ``'loss_avm'``.
         visual_key (str): Extras key of the per-stage visual maps.
             Defaults to ``'tpavi_visual_feats'``.
+        rectify_visual (bool): Read ``relu(v)`` as the official code does
+            (see above). Defaults to True.
         audio_key (str): Extras key of the per-stage projected audio.
             Defaults to ``'tpavi_audio_feats'``.
     """
@@ -82,7 +90,8 @@ class AVMKLLoss(BaseAVLoss):
                  ignore_index: int = 255,
                  loss_name: str = 'loss_avm',
                  visual_key: str = 'tpavi_visual_feats',
-                 audio_key: str = 'tpavi_audio_feats') -> None:
+                 audio_key: str = 'tpavi_audio_feats',
+                 rectify_visual: bool = True) -> None:
         super().__init__()
         for key, value, allowed in (('mask_source', mask_source,
                                      ('pred', 'gt')), ('pooling', pooling,
@@ -105,6 +114,7 @@ class AVMKLLoss(BaseAVLoss):
         self.loss_name = loss_name
         self.visual_key = visual_key
         self.audio_key = audio_key
+        self.rectify_visual = rectify_visual
 
     def _full_masks(self, extras: Dict,
                     data_samples: SampleList) -> Tuple[Tensor, bool]:
@@ -164,6 +174,8 @@ class AVMKLLoss(BaseAVLoss):
                 raise ValueError(f'AVMKLLoss: stage {stage} has no audio '
                                  f'TPAVI block (check tpavi_stages of the '
                                  f'neck and stages of the loss)')
+            if self.rectify_visual:
+                v_map = F.relu(v_map)
             mask = self._pool(full.to(v_map.dtype), v_map.shape[-2:])
             if is_logit:
                 mask = torch.sigmoid(mask)

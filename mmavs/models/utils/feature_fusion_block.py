@@ -18,7 +18,8 @@ method that needs the textbook unit, so only the official one is kept.
 The same in-place ReLUs also rectify, as a side effect, the feature maps the
 decoder reads (the official ``Pred_endecoder`` returns its TPAVI outputs
 after the decoder ran, i.e. rectified). :class:`FeatureFusionBlock` does not
-modify its inputs.
+modify its inputs; :class:`~mmavs.models.losses.AVMKLLoss` rectifies the maps
+it reads instead (``rectify_visual``).
 """
 from typing import Optional, Sequence
 

@@ -1,11 +1,10 @@
 # Copyright (c) mmavs contributors. All rights reserved.
 """DumpAVSResults keeps one result per clip, frames in order."""
-import pickle
-
 import pytest
 import torch
 
-from mmavs.evaluation.metrics.dump_av_results import DumpAVSResults
+from mmavs.evaluation.metrics.dump_av_results import (DumpAVSResults,
+                                                     load_av_results)
 
 
 def _frame(clip_id, t, num_frames, condition='positive'):
@@ -30,17 +29,17 @@ def test_groups_frames_into_clips_and_dumps(tmp_path):
     ]
     assert [[f['frame_idx'] for f in r['frames']]
             for r in metric.results] == [[0, 1, 2], [0, 1], [0, 1, 2]]
+    # each clip knows how many clips its evaluation batch held
+    assert [r['batch_clips'] for r in metric.results] == [2, 2, 1]
     assert metric.compute_metrics(metric.results) == {}
-    with open(out, 'rb') as f:
-        dumped = pickle.load(f)
+    dumped = load_av_results(str(out))
     assert [r['clip_id'] for r in dumped] == ['a', 'b', 'c']
     assert torch.equal(dumped[1]['frames'][1]['pred_sem_seg']['data'],
                        torch.full((1, 2, 2), 1))
 
 
-def test_frames_without_clip_length_are_refused(tmp_path):
+def test_a_clip_cut_by_the_batch_is_refused(tmp_path):
     metric = DumpAVSResults(out_file_path=str(tmp_path / 'r.pkl'))
-    frame = _frame('x', 0, 1)
-    del frame['num_frames']
-    with pytest.raises(KeyError, match="'x'.*num_frames"):
-        metric.process(None, [frame])
+    frames = [_frame('x', t, 3) for t in range(2)]
+    with pytest.raises(ValueError, match='num_frames=3 but only 2'):
+        metric.process(None, frames)

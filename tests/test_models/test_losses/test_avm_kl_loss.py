@@ -31,11 +31,16 @@ def _official_ms3(pred_masks,
                   v_map_list,
                   stages,
                   threshold=False,
-                  norm_fea=False):
-    """avs_ms3/loss.py A_MaskedV_SimmLoss (kl_flag, avg pooling)."""
+                  norm_fea=False,
+                  rectified=True):
+    """avs_ms3/loss.py A_MaskedV_SimmLoss (kl_flag, avg pooling), on the
+    maps the official model hands it: rectified by its decoder's in-place
+    ReLUs (``rectified``)."""
     total = 0
     for stage in stages:
         a_fea, v_map = a_fea_list[stage], v_map_list[stage]
+        if rectified:
+            v_map = torch.relu(v_map)
         m = torch.nn.AdaptiveAvgPool2d(v_map.shape[-2:])(pred_masks)
         m = torch.sigmoid(m)
         if threshold:
@@ -59,6 +64,26 @@ def test_matches_official_ms3_loss():
     loss = AVMKLLoss(stages=(0, 1), loss_weight=0.5)(extras, None, samples)
     ref = 0.5 * _official_ms3(logits, a, v, (0, 1))
     torch.testing.assert_close(loss['loss_avm'], ref)
+    unrectified = 0.5 * _official_ms3(logits, a, v, (0, 1), rectified=False)
+    assert not torch.allclose(ref, unrectified)
+
+
+def test_rectified_maps_pass_no_gradient_where_negative():
+    _, v, a, extras, samples = _inputs()
+    v[0].requires_grad_(True)
+    AVMKLLoss(stages=(0, ))(extras, None, samples)['loss_avm'].backward()
+    negative = v[0].detach() < 0
+    assert negative.any() and (v[0].grad[negative] == 0).all()
+    assert (v[0].grad[~negative] != 0).any()
+
+
+def test_unrectified_option_reads_the_maps_as_they_are():
+    logits, v, a, extras, samples = _inputs()
+    loss = AVMKLLoss(
+        stages=(0, 1), loss_weight=0.5, rectify_visual=False)(extras, None,
+                                                              samples)
+    ref = 0.5 * _official_ms3(logits, a, v, (0, 1), rectified=False)
+    torch.testing.assert_close(loss['loss_avm'], ref)
 
 
 def test_semantic_mean_over_valid_frames():
@@ -70,7 +95,7 @@ def test_semantic_mean_over_valid_frames():
     # official avss/loss.py: foreground of the argmax, avg-pooled, no sigmoid
     fg = (logits.softmax(1).argmax(1, keepdim=True) != 0).float()
     m = F.adaptive_avg_pool2d(fg, v[1].shape[-2:])
-    f = (v[1] * m).mean((-2, -1))
+    f = (v[1].relu() * m).mean((-2, -1))
     kl = F.kl_div(
         f.softmax(-1).log(), a[1].softmax(-1), reduction='none').sum(-1)
     w = torch.tensor(valid, dtype=torch.float32)
@@ -116,7 +141,7 @@ def test_ground_truth_mask_option_matches_direct_formula(norm):
     fg = ((gt != 0) & (gt != 255)).float()
     m = (F.adaptive_avg_pool2d(fg, v[0].shape[-2:]) > 0.5).float()
     assert 0 < m.mean() < 1
-    f = (v[0] * m).sum((-2, -1)) / (m.sum((-2, -1)) + 1e-6)
+    f = (v[0].relu() * m).sum((-2, -1)) / (m.sum((-2, -1)) + 1e-6)
     a0 = a[0]
     if norm:
         f, a0 = F.normalize(f, dim=-1), F.normalize(a0, dim=-1)
@@ -148,7 +173,8 @@ def test_other_extras_keys_with_gt_masks():
         reduction='mean',
         loss_weight=1.0,
         visual_key='ama_visual_feats',
-        audio_key='ama_audio_feats')(extras, None, samples)['loss_avm']
+        audio_key='ama_audio_feats',
+        rectify_visual=False)(extras, None, samples)['loss_avm']
     gt = torch.stack([s.gt_sem_seg.data for s in samples])
     m = F.adaptive_avg_pool2d(((gt != 0) & (gt != 255)).float(),
                               v[1].shape[-2:])

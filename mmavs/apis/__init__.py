@@ -1,5 +1,15 @@
 # Copyright (c) mmavs contributors. All rights reserved.
-"""High-level inference APIs of mmavs: models, clips, videos."""
+"""High-level inference APIs of mmavs: models, clips, videos.
+
+The video I/O names (``probe_video``, ``VideoWriter``, the errors...) are
+re-exported from :mod:`mmavs.datasets.video_io`, their one home.
+"""
+from mmavs.datasets.video_io import (AudioShorterThanVideoError,
+                                     EmptyVideoError, NoAudioStreamError,
+                                     VideoInfo, VideoInputError,
+                                     VideoReadError, VideoWriter,
+                                     iter_video_frames, probe_video,
+                                     read_audio_track)
 from .av_sources import AVSource, FrameSource, VideoSource, as_source
 from .avs_inferencer import AVSInferencer
 from .dataset_clips import (build_split_dataset, condition_indices, find_clip,
@@ -11,10 +21,6 @@ from .clip_sampling import (SAMPLING_MODES, ClipSpec, FrameTimeline,
 from .inference import (ClipPipeline, clip_length_of, dataset_meta_of,
                         inference_model, init_model, list_frame_files)
 from .overlay_video import write_overlay_video
-from .video_io import (AudioShorterThanVideoError, EmptyVideoError,
-                       NoAudioStreamError, VideoInfo, VideoInputError,
-                       VideoReadError, VideoWriter, iter_video_frames,
-                       probe_video, read_audio_track)
 
 __all__ = [
     'init_model', 'inference_model', 'AVSInferencer', 'ClipPipeline',

@@ -7,7 +7,7 @@ the same clock (sample 0 at the first frame) and a way to read the frames
 the sampling picked, in order (a video is decoded once, streaming, keeping
 only those frames). The audio is checked against the frames before anything
 runs: audio that ends more than one frame before the last frame ends is an
-:class:`~mmavs.apis.video_io.AudioShorterThanVideoError` naming the file.
+:class:`~mmavs.datasets.video_io.AudioShorterThanVideoError` naming the file.
 """
 import os.path as osp
 from fractions import Fraction
@@ -15,10 +15,10 @@ from typing import Iterator, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
-from .clip_sampling import FrameTimeline
+from ..datasets.video_io import (AudioShorterThanVideoError, FrameTimeline,
+                                 VideoInfo, iter_video_frames, probe_video,
+                                 read_audio_track)
 from .inference import AudioInput, list_frame_files, load_audio_input
-from .video_io import (AudioShorterThanVideoError, VideoInfo,
-                       iter_video_frames, probe_video, read_audio_track)
 
 __all__ = ['AVSource', 'VideoSource', 'FrameSource', 'as_source']
 

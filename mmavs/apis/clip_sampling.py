@@ -36,6 +36,8 @@ from typing import List
 
 import numpy as np
 
+from ..datasets.video_io import FrameTimeline
+
 __all__ = [
     'SAMPLING_MODES', 'FrameTimeline', 'SampledFrames', 'ClipSpec',
     'sample_frames', 'plan_clips', 'ShortVideoError', 'seconds_to_sample'
@@ -46,67 +48,6 @@ SAMPLING_MODES = ('benchmark', 'dense')
 
 class ShortVideoError(ValueError):
     """A video (or frame sequence) is too short for what was asked."""
-
-
-@dataclass
-class FrameTimeline:
-    """The presentation times of a video's frames.
-
-    Args:
-        ticks (np.ndarray): int64 ``[N]`` increasing timestamps of the
-            frames, relative to the first frame (``ticks[0] == 0``).
-        end_tick (int): End of the last frame (its timestamp plus its
-            duration), same unit.
-        time_base (Fraction): Seconds per tick.
-    """
-    ticks: np.ndarray
-    end_tick: int
-    time_base: Fraction
-
-    def __post_init__(self) -> None:
-        self.ticks = np.asarray(self.ticks, dtype=np.int64)
-        self.time_base = Fraction(self.time_base)
-        if self.ticks.ndim != 1:
-            raise ValueError('ticks must be a 1-D array')
-        if len(self.ticks) and (self.ticks[0] != 0 or
-                                (np.diff(self.ticks) <= 0).any()):
-            raise ValueError('ticks must start at 0 and increase strictly')
-        if len(self.ticks) and self.end_tick <= self.ticks[-1]:
-            raise ValueError(f'end_tick {self.end_tick} must follow the last '
-                             f'frame tick {self.ticks[-1]}')
-
-    @classmethod
-    def constant_rate(cls, num_frames: int, fps: float) -> 'FrameTimeline':
-        """``num_frames`` frames at a constant rate ``fps`` (frame ``i`` at
-        ``i / fps``)."""
-        rate = Fraction(fps).limit_denominator(1001000)
-        if rate <= 0:
-            raise ValueError(f'fps must be > 0, got {fps}')
-        return cls(
-            np.arange(num_frames, dtype=np.int64), num_frames, 1 / rate)
-
-    def __len__(self) -> int:
-        return len(self.ticks)
-
-    @property
-    def duration(self) -> Fraction:
-        """Seconds from the first frame to the end of the last."""
-        return self.end_tick * self.time_base
-
-    @property
-    def times(self) -> np.ndarray:
-        """float64 ``[N]`` frame start times in seconds."""
-        return self.ticks * float(self.time_base)
-
-    def frame_end(self, index: int) -> Fraction:
-        """End of the display of frame ``index`` (seconds)."""
-        nxt = self.ticks[index + 1] if index + 1 < len(self) else \
-            self.end_tick
-        return int(nxt) * self.time_base
-
-    def ticks_of(self, seconds: Fraction) -> Fraction:
-        """``seconds`` in ticks (exact)."""
-        return Fraction(seconds) / self.time_base
 
 
 @dataclass

@@ -245,7 +245,7 @@ class ClipPipeline:
     """
 
     #: Transforms that only load or change the ground truth.
-    GT_TRANSFORMS = ('LoadAVAnnotations', 'EmptyNegativeTarget')
+    GT_TRANSFORMS = ('LoadAVAnnotations', )
 
     def __init__(self, cfg: Config) -> None:
         from mmavs.datasets.transforms import LoadAVAudio
@@ -262,7 +262,11 @@ class ClipPipeline:
             if name in self.GT_TRANSFORMS:
                 continue
             if isinstance(cls, type) and issubclass(cls, LoadAVAudio):
-                args = {k: v for k, v in step.items() if k != 'type'}
+                # a user's audio is not in the dataset's audio cache
+                args = {
+                    k: v
+                    for k, v in step.items() if k not in ('type', 'cache')
+                }
                 audio = LoadAVAudio(**args)
                 continue
             if name == 'LoadAVFrames':

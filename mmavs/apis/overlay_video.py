@@ -4,8 +4,8 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from ..datasets.video_io import VideoWriter, iter_video_frames, probe_video
 from .av_sources import AVSource
-from .video_io import VideoWriter, iter_video_frames, probe_video
 
 __all__ = ['write_overlay_video']
 

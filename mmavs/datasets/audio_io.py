@@ -13,8 +13,9 @@ from typing import Optional, Tuple
 import numpy as np
 
 __all__ = [
-    'AUDIO_EXTENSIONS', 'AudioFileError', 'load_audio', 'resample', 'to_mono',
-    'negative_waveform', 'load_audio_feature'
+    'AUDIO_EXTENSIONS', 'AudioFileError', 'AudioFileNotFoundError',
+    'load_audio', 'resample', 'to_mono', 'negative_waveform',
+    'load_audio_feature'
 ]
 
 #: File extensions read as audio recordings where a file may be audio or a
@@ -28,6 +29,10 @@ _SNDFILE_EXTS = ('.wav', '.flac', '.ogg', '.oga', '.mp3', '.aif', '.aiff',
 
 class AudioFileError(ValueError):
     """An audio (or audio feature) file is missing, unreadable or empty."""
+
+
+class AudioFileNotFoundError(AudioFileError, FileNotFoundError):
+    """An audio (or audio feature) file does not exist."""
 
 
 # ---------------------------------------------------------------------------
@@ -63,7 +68,7 @@ def load_audio(path: str,
             no samples.
     """
     if not osp.isfile(path):
-        raise AudioFileError(f'audio file not found: {path}')
+        raise AudioFileNotFoundError(f'audio file not found: {path}')
     data, sr = _decode(path)
     if data.shape[1] == 0:
         raise AudioFileError(
@@ -234,7 +239,8 @@ def load_audio_feature(path: str) -> np.ndarray:
             NaN / inf.
     """
     if not osp.isfile(path):
-        raise AudioFileError(f'audio feature file not found: {path}')
+        raise AudioFileNotFoundError(
+            f'audio feature file not found: {path}')
     ext = osp.splitext(path)[1].lower()
     try:
         if ext == '.npy':

@@ -26,7 +26,7 @@ __all__ = [
     'write_image', 'write_wav', 'write_log_mel_pkl', 'write_csv',
     'write_s4_clip', 'write_ms3_clip', 'write_avss_clip', 'write_vpo_item',
     'make_s4_fixture', 'make_ms3_fixture', 'make_avss_fixture',
-    'make_vpo_fixture', 'tone'
+    'make_vpo_fixture', 'make_vpo_raw_release', 'tone'
 ]
 
 
@@ -320,3 +320,72 @@ def make_vpo_fixture(root: str,
                             ('_stereo' if stereo else '') + '.csv')
     write_csv(osp.join(root, csv_name), columns, rows)
     return records
+
+
+def make_vpo_raw_release(root: str,
+                         subset: str = 'ss',
+                         size=(32, 48),
+                         sample_rate: int = 16000,
+                         audio_seconds: float = 4.0,
+                         audio_codec: str = 'alac',
+                         audio_rate: int = 44100,
+                         seed: int = 0) -> dict:
+    """A tiny VPO download *before* preparation: the VPO CSV and masks,
+    the images in a COCO-like folder, the audio in VGGSound-like videos.
+
+    Built from :func:`make_vpo_fixture` (``root/VPO/VPO-<SUBSET>``), whose
+    images then move to ``root/coco/{train2017,val2017}/{img:012d}.jpg``
+    (train rows to ``train2017``) and whose wav files become
+    ``root/vggsound/{vgg_file}.mp4`` (a short black video with the wav as
+    its audio track, resampled to ``audio_rate``); ``data/`` and
+    ``audios/`` are removed.
+
+    Returns:
+        dict: ``vpo_root``, ``coco_root``, ``vggsound_root``, ``records``
+        (of :func:`make_vpo_fixture`) and ``audio`` (``vgg_file`` -> the
+        waveform written, at ``sample_rate``).
+    """
+    import shutil
+
+    from mmavs.datasets.audio_io import load_audio
+    from mmavs.datasets.video_io import write_video
+    vpo_root = osp.join(root, 'VPO', f'VPO-{subset.upper()}')
+    records = make_vpo_fixture(
+        vpo_root,
+        subset=subset,
+        size=size,
+        sample_rate=sample_rate,
+        audio_seconds=audio_seconds,
+        seed=seed)
+    coco_root = osp.join(root, 'coco')
+    vgg_root = osp.join(root, 'vggsound')
+    audio = {}
+    for rec in records:
+        name = f'{rec["img_id"]:012d}.jpg'
+        folder = 'train2017' if rec['split'] == 'train' else 'val2017'
+        found = []
+        for dirpath, _, files in os.walk(osp.join(vpo_root, 'data')):
+            found += [osp.join(dirpath, f) for f in files if f == name]
+        os.makedirs(osp.join(coco_root, folder), exist_ok=True)
+        shutil.copyfile(found[0], osp.join(coco_root, folder, name))
+        for row in rec['rows']:
+            wav = osp.join(vpo_root, 'audios', row['vgg_file'] + '.wav')
+            wave, sr = load_audio(wav)
+            audio[row['vgg_file']] = wave
+            black = np.zeros((16, 16, 3), np.uint8)
+            write_video(
+                osp.join(vgg_root, row['vgg_file'] + '.mp4'),
+                [black] * int(np.ceil(audio_seconds)),
+                1,
+                audio=wave,
+                sample_rate=sr,
+                audio_codec=audio_codec,
+                audio_rate=audio_rate)
+    shutil.rmtree(osp.join(vpo_root, 'data'))
+    shutil.rmtree(osp.join(vpo_root, 'audios'))
+    return dict(
+        vpo_root=vpo_root,
+        coco_root=coco_root,
+        vggsound_root=vgg_root,
+        records=records,
+        audio=audio)

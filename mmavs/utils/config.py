@@ -9,6 +9,11 @@ from mmengine.runner import Runner
 def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
     """Read a config file and apply ``--cfg-options`` overrides.
 
+    A top-level ``audio_cache = dict(dir=...)`` (in the file or given as
+    ``--cfg-options audio_cache.dir=DIR``) then switches every audio loader
+    of the dataloaders to the audio cache
+    (:func:`mmavs.datasets.audio_cache.apply_audio_cache`).
+
     Args:
         path (str): Config file.
         cfg_options (dict, optional): ``key=value`` overrides.
@@ -24,6 +29,8 @@ def load_config(path: str, cfg_options: Optional[dict] = None) -> Config:
     cfg = Config.fromfile(path)
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
+    from mmavs.datasets.audio_cache import apply_audio_cache
+    apply_audio_cache(cfg)
     return cfg
 
 

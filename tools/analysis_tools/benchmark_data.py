@@ -6,7 +6,11 @@ Prints
 1. clips/s through the full training pipeline of ``train_dataloader`` (all
    transforms, ending with ``PackAVSInputs`` when it is importable) for each
    number of dataloader workers, and the rate per worker;
-2. VGGish log-mel examples/s of the audio front-end (file reading, mono,
+2. with ``--audio-cache``: the same with the audio inputs read from the
+   audio cache (filled first, see ``tools/dataset_converters/
+   cache_audio.py``), and clips/s of the audio loader alone, on the fly and
+   from the cache, in one process (the speed-up of the audio part);
+3. VGGish log-mel examples/s of the audio front-end (file reading, mono,
    resampling to 16 kHz, log-mel, framing) on real recordings, with the
    reference resampler (``kaiser_best``) and a fast one (``soxr_hq``).
 
@@ -19,8 +23,13 @@ Examples::
     # PNG frames, 5 s 16 kHz wav), written to a temporary folder
     python tools/analysis_tools/benchmark_data.py \
         configs/_base_/datasets/avsbench_s4.py --fixture s4 --num-clips 40
+    # on-the-fly audio vs the audio cache (a temporary cache folder)
+    python tools/analysis_tools/benchmark_data.py \
+        configs/_base_/datasets/avsbench_s4.py --fixture s4 --workers 1 \
+        --audio-cache auto --skip-vggish
 """
 import argparse
+import copy
 import os.path as osp
 import shutil
 import sys
@@ -28,7 +37,9 @@ import tempfile
 import time
 from typing import List
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
+
+from mmavs.utils import add_cfg_options_arg
 
 
 def parse_args():
@@ -74,36 +85,50 @@ def parse_args():
         default=2,
         help='passes over the recordings per resampler')
     parser.add_argument(
+        '--fixture-sample-rate',
+        type=int,
+        default=16000,
+        help='sample rate of the generated tree\'s wav files (16000 as '
+        'AVSBench; e.g. 44100 to time resampling)')
+    parser.add_argument(
+        '--audio-cache',
+        help='also time the pipeline with the audio cache in this folder '
+        '(filled first; "auto": a temporary folder)')
+    parser.add_argument(
         '--skip-pipeline',
         action='store_true',
         help='only time the VGGish front-end')
     parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config keys (key=value)')
+        '--skip-vggish',
+        action='store_true',
+        help='do not time the VGGish front-end on recordings')
+    add_cfg_options_arg(parser)
     return parser.parse_args()
 
 
-def _make_fixture(layout: str, root: str, clips: int, size: int) -> dict:
+def _make_fixture(layout: str,
+                  root: str,
+                  clips: int,
+                  size: int,
+                  sample_rate: int = 16000) -> dict:
     """Write a generated tree; return dataset overrides for it."""
     from mmavs.testing import fixtures
     shape = (size, size)
     if layout == 's4':
         fixtures.make_s4_fixture(
-            root, dict(train=clips), size=shape, sample_rate=16000)
+            root, dict(train=clips), size=shape, sample_rate=sample_rate)
     elif layout == 'ms3':
         fixtures.make_ms3_fixture(
-            root, dict(train=clips), size=shape, sample_rate=16000)
+            root, dict(train=clips), size=shape, sample_rate=sample_rate)
     elif layout == 'avss':
         labels = ('v1s', 'v1m', 'v2')
         fixtures.make_avss_fixture(
             root, [(labels[i % 3], 'train') for i in range(clips)],
             size=shape,
-            sample_rate=16000)
+            sample_rate=sample_rate)
     else:
         fixtures.make_vpo_fixture(
-            root, size=shape, sample_rate=16000, audio_seconds=10.0)
+            root, size=shape, sample_rate=sample_rate, audio_seconds=10.0)
         return dict(
             data_root=root,
             data_prefix=dict(
@@ -124,21 +149,31 @@ def _pipeline_ends_with_pack(pipeline: List[dict]) -> List[dict]:
         return [t for t in pipeline if t.get('type') != 'PackAVSInputs']
 
 
-def bench_pipeline(cfg, num_clips: int, workers: List[int]) -> None:
-    """Time clips/s of the training dataset for each worker count."""
-    import torch
+def _build_train_dataset(cfg):
     from mmengine.registry import init_default_scope
 
     from mmavs.registry import DATASETS
     init_default_scope('mmavs')
-    ds_cfg = cfg.train_dataloader.dataset.copy()
+    ds_cfg = copy.deepcopy(cfg.train_dataloader.dataset)
     ds_cfg['pipeline'] = _pipeline_ends_with_pack(list(ds_cfg['pipeline']))
-    dataset = DATASETS.build(ds_cfg)
+    return DATASETS.build(ds_cfg), ds_cfg
+
+
+def bench_pipeline(cfg, num_clips: int, workers: List[int]) -> List[float]:
+    """Time clips/s of the training dataset for each worker count.
+
+    Returns:
+        list[float]: clips/s per worker (per process for 0 workers), one
+        per entry of ``workers``.
+    """
+    import torch
+    dataset, ds_cfg = _build_train_dataset(cfg)
     n = len(dataset)
     print(f'dataset: {type(dataset).__name__}, {n} clips, '
           f'T={dataset.num_frames}')
     print('pipeline: ' + ' -> '.join(t['type'] for t in ds_cfg['pipeline']))
     indices = [i % n for i in range(num_clips)]
+    rates = []
     for w in workers:
         loader = torch.utils.data.DataLoader(
             torch.utils.data.Subset(dataset, indices),
@@ -164,6 +199,47 @@ def bench_pipeline(cfg, num_clips: int, workers: List[int]) -> None:
         print(f'workers={w}: {rate:7.2f} clips/s ({per:6.2f} clips/s per '
               f'{"worker" if w else "main process"}; {count} clips in '
               f'{elapsed:.2f} s)')
+        rates.append(per)
+    return rates
+
+
+def bench_audio_cache(cfg, cache_dir: str, num_clips: int,
+                      workers: List[int]) -> None:
+    """Fill the audio cache, time the pipeline with it, and time the audio
+    loader alone on the fly and from the cache."""
+    from mmavs.datasets.audio_cache import (apply_audio_cache, cache_sample,
+                                            find_audio_loader)
+    plain, _ = _build_train_dataset(cfg)
+    compute = copy.copy(find_audio_loader(plain))
+    compute.cache = None
+    start = time.perf_counter()
+    written = sum(
+        cache_sample(plain, compute, i, cache_dir) == 'written'
+        for i in range(len(plain)))
+    print(f'audio cache {cache_dir}: {written} entries written in '
+          f'{time.perf_counter() - start:.2f} s')
+    cached_cfg = copy.deepcopy(cfg)
+    apply_audio_cache(cached_cfg, dict(dir=cache_dir))
+    print('-- pipeline with the audio cache:')
+    bench_pipeline(cached_cfg, num_clips, workers)
+    cached, _ = _build_train_dataset(cached_cfg)
+    reader = find_audio_loader(cached)
+    infos = [plain.get_data_info(i % len(plain)) for i in range(num_clips)]
+    rates = {}
+    for name, loader in (('on the fly', compute), ('audio cache', reader)):
+        loader(dict(infos[0]))  # warm-up (resampy compilation, first read)
+        start = time.perf_counter()
+        for info in infos:
+            loader(dict(info))
+        elapsed = time.perf_counter() - start
+        rates[name] = len(infos) / elapsed
+        print(f'audio loader alone, {name:11s}: {rates[name]:8.1f} clips/s '
+              f'({len(infos)} clips in {elapsed:.3f} s; {compute!r})'
+              if name == 'on the fly' else
+              f'audio loader alone, {name:11s}: {rates[name]:8.1f} clips/s '
+              f'({len(infos)} clips in {elapsed:.3f} s)')
+    print(f'audio part: the cache is '
+          f'{rates["audio cache"] / rates["on the fly"]:.1f}x faster')
 
 
 def generated_recordings(folder: str,
@@ -241,16 +317,27 @@ def main():
                 tmp = tempfile.mkdtemp(prefix='mmavs_bench_')
                 overrides = _make_fixture(args.fixture, tmp,
                                           args.fixture_clips,
-                                          args.fixture_size)
+                                          args.fixture_size,
+                                          args.fixture_sample_rate)
                 cfg.train_dataloader.dataset.update(overrides)
                 print(f'generated {args.fixture} tree in {tmp} '
-                      f'({args.fixture_size} px frames)')
+                      f'({args.fixture_size} px frames, '
+                      f'{args.fixture_sample_rate} Hz wav)')
+            print('-- pipeline with on-the-fly audio:')
             bench_pipeline(cfg, args.num_clips, args.workers)
-        files = args.audio_files
-        if not files:
-            tmp = tmp or tempfile.mkdtemp(prefix='mmavs_bench_')
-            files = generated_recordings(tmp)
-        bench_vggish(files, args.audio_repeats)
+            if args.audio_cache:
+                cache_dir = args.audio_cache
+                if cache_dir == 'auto':
+                    tmp = tmp or tempfile.mkdtemp(prefix='mmavs_bench_')
+                    cache_dir = osp.join(tmp, 'audio_cache')
+                bench_audio_cache(cfg, cache_dir, args.num_clips,
+                                  args.workers)
+        if not args.skip_vggish:
+            files = args.audio_files
+            if not files:
+                tmp = tmp or tempfile.mkdtemp(prefix='mmavs_bench_')
+                files = generated_recordings(tmp)
+            bench_vggish(files, args.audio_repeats)
     finally:
         if tmp and osp.isdir(tmp):
             shutil.rmtree(tmp)

@@ -14,6 +14,9 @@ default_hooks = dict(
         by_epoch=True,
         interval=1,
         max_keep_ckpts=2,
-        save_best='auto'),
+        save_best='auto',
+        # the first metric (J@frame, mIoU): mmengine cannot infer the
+        # rule of 'J@frame' by itself
+        rule='greater'),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='AVSVisualizationHook', draw=False))

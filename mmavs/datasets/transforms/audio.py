@@ -2,6 +2,7 @@
 """The audio input of a clip: VGGish examples, waveform windows or
 precomputed features, chosen by one argument; the clip's own audio or the
 negative audio that a per-sample spec names."""
+import os.path as osp
 import warnings
 from dataclasses import dataclass
 from typing import List, Optional, Sequence, Tuple
@@ -10,6 +11,9 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmavs.registry import TRANSFORMS
+from ..audio_cache import (CACHE_ON_MISS, LOADER_PARAMS, AudioCacheMissError,
+                           AudioCacheMissWarning, audio_cache_key,
+                           cache_entry_path, load_cache_entry)
 from ..audio_features import (FEATURE_PIPELINES, VGGISH_EXAMPLE_HOP_SECONDS,
                               VGGISH_EXAMPLE_SAMPLES, VGGISH_NUM_FRAMES,
                               VGGISH_SAMPLE_RATE, centre_crop_or_tile,
@@ -170,6 +174,17 @@ class LoadAVAudio(BaseTransform):
             ``'repeatpad'``.
         quantize (bool): ``'waveform'`` only: CLAP's int16 round trip.
             Defaults to False.
+        cache (dict, optional): ``dict(dir=DIR, on_miss='error')`` reads
+            the inputs from the audio cache that
+            ``tools/dataset_converters/cache_audio.py`` fills (identical
+            arrays; the key covers the clip's files, or the sample's
+            ``negative_audio`` spec, see :mod:`mmavs.datasets.audio_cache`).
+            A missing entry raises
+            :class:`~mmavs.datasets.audio_cache.AudioCacheMissError` naming
+            the clip, unless ``on_miss='compute'`` (computed on the fly and
+            counted in a warning). In-memory audio (``audio_waveform``) is
+            never cached: it is always computed. Defaults to None (no
+            cache).
     """
 
     def __init__(self,
@@ -179,7 +194,8 @@ class LoadAVAudio(BaseTransform):
                  pad_mode: str = 'error',
                  max_len: Optional[int] = None,
                  filling: str = 'repeatpad',
-                 quantize: bool = False) -> None:
+                 quantize: bool = False,
+                 cache: Optional[dict] = None) -> None:
         if representation not in REPRESENTATIONS:
             raise ValueError(f'representation must be one of '
                              f'{REPRESENTATIONS}, got {representation!r}')
@@ -201,7 +217,21 @@ class LoadAVAudio(BaseTransform):
         self.max_len = max_len
         self.filling = filling
         self.quantize = quantize
+        if cache is not None:
+            cache = dict(cache)
+            unknown = set(cache) - {'dir', 'on_miss'}
+            if unknown or not cache.get('dir'):
+                raise ValueError(
+                    "cache must be dict(dir=DIR, on_miss='error'|'compute'), "
+                    f'got {cache}')
+            cache.setdefault('on_miss', 'error')
+            if cache['on_miss'] not in CACHE_ON_MISS:
+                raise ValueError(f'cache on_miss must be one of '
+                                 f'{CACHE_ON_MISS}, got {cache["on_miss"]!r}')
+        self.cache = cache
         self._padded_clips = set()
+        self._padding_notes: List[dict] = []
+        self._cache_misses = 0
 
     # ------------------------------------------------------------------
     # the length policy
@@ -231,23 +261,29 @@ class LoadAVAudio(BaseTransform):
                   if unit == 's' else
                   f'has {int(have)} {unit}, but the clip needs {int(need)}')
         detail = f' ({detail})' if detail else ''
+        note = f'audio {source} {amount}{detail}'
         if self.pad_mode == 'error':
             raise AudioTooShortError(
-                f'clip {clip}: audio {source} {amount}{detail}. '
+                f'clip {clip}: {note}. '
                 "LoadAVAudio(pad_mode='error') refuses short audio; set "
                 "pad_mode='repeat' or 'zeros' to pad it (each padded clip "
                 'is counted in a warning)')
+        self._padding_notes.append(dict(source=source, note=note))
+        self._count_padding(clip, source, note)
+        return self.pad_mode
+
+    def _count_padding(self, clip: str, source: str, note: str) -> None:
+        """Count a padded clip; warn the first time it is padded."""
         key = (clip, source)
         if key not in self._padded_clips:
             self._padded_clips.add(key)
             warnings.warn(
                 AudioPaddingWarning(
-                    f'clip {clip}: audio {source} {amount}{detail}; '
+                    f'clip {clip}: {note}; '
                     f'padded with pad_mode={self.pad_mode!r} '
                     f'({len(self._padded_clips)} clip(s) padded so far by '
                     'this LoadAVAudio)'),
-                stacklevel=2)
-        return self.pad_mode
+                stacklevel=3)
 
     def _fit_examples(self, results: dict, examples: np.ndarray,
                       num_valid: int, per_frame: int, have_seconds: float,
@@ -502,8 +538,100 @@ class LoadAVAudio(BaseTransform):
                     'RobustAVSDataset) for this representation')
         return rows
 
+    # ------------------------------------------------------------------
+    # the audio cache
+    # ------------------------------------------------------------------
+    def loader_params(self) -> dict:
+        """The parameters a cached input depends on."""
+        return {k: getattr(self, k) for k in LOADER_PARAMS}
+
+    def cache_key(self, results: dict) -> str:
+        """The cache key of the audio input of ``results`` (see
+        :mod:`mmavs.datasets.audio_cache`).
+
+        Raises:
+            ValueError: If ``results`` holds an in-memory ``audio_waveform``
+                (never cached).
+        """
+        return audio_cache_key(results, self.loader_params())
+
+    def compute_cache_entry(self, results: dict) -> Tuple[np.ndarray, dict]:
+        """Compute the audio input of ``results`` on the fly (never from
+        the cache) with what a cache entry stores about it.
+
+        Args:
+            results (dict): The clip dict (not modified).
+
+        Returns:
+            tuple[np.ndarray, dict]: The array :meth:`transform` returns as
+            ``audio`` and the entry's metadata.
+        """
+        out = self._load(dict(results))
+        meta = dict(
+            clip_id=str(results.get('clip_id', '?')),
+            source=self._describe_source(results),
+            padding=list(self._padding_notes),
+            loader=self.loader_params())
+        if 'audio_sample_rate' in out:
+            meta['audio_sample_rate'] = int(out['audio_sample_rate'])
+        return out['audio'], meta
+
+    @staticmethod
+    def _describe_source(results: dict) -> str:
+        """Where the audio input of ``results`` comes from, for messages
+        (cheap: reads no file)."""
+        spec = results.get('negative_audio')
+        if spec is not None:
+            where = spec.get('path') or spec.get('audio_path') or \
+                spec.get('audio_feat_path') or spec.get('source')
+            return (f'negative audio ({spec.get("origin", spec.get("source"))}'
+                    f'): {where}')
+        paths = results.get('audio_path', results.get('audio_feat_path'))
+        if isinstance(paths, (list, tuple)):
+            return ' + '.join(str(p) for p in paths)
+        return str(paths)
+
+    def _from_cache(self, results: dict) -> dict:
+        clip = results.get('clip_id', '?')
+        path = cache_entry_path(self.cache['dir'], self.representation,
+                                self.cache_key(results))
+        if not osp.isfile(path):
+            if self.cache['on_miss'] == 'error':
+                raise AudioCacheMissError(
+                    f'clip {clip}: its audio input ({self.representation}, '
+                    f'from {self._describe_source(results)}) is not in the '
+                    f'audio cache: no entry {path}. Fill the cache with '
+                    'tools/dataset_converters/cache_audio.py CONFIG (an '
+                    'audio file changed since, or other LoadAVAudio '
+                    'parameters, also give another key), or set '
+                    "on_miss='compute' to compute missing inputs on the fly")
+            self._cache_misses += 1
+            warnings.warn(
+                AudioCacheMissWarning(
+                    f'clip {clip}: audio input not in the cache ({path}); '
+                    f'computed on the fly ({self._cache_misses} miss(es) so '
+                    'far in this LoadAVAudio)'),
+                stacklevel=2)
+            return self._load(results)
+        audio, meta = load_cache_entry(path)
+        for pad in meta.get('padding', []):
+            self._count_padding(clip, pad['source'], pad['note'])
+        results['audio'] = audio
+        results['audio_representation'] = self.representation
+        if 'audio_sample_rate' in meta:
+            results['audio_sample_rate'] = meta['audio_sample_rate']
+        return results
+
+    @property
+    def num_cache_misses(self) -> int:
+        """Inputs computed on the fly because the cache lacked them
+        (``on_miss='compute'``, in this process)."""
+        return self._cache_misses
+
+    # ------------------------------------------------------------------
     def transform(self, results: dict) -> dict:
-        """Load the audio input of the clip or of its negative audio.
+        """Load the audio input of the clip or of its negative audio (from
+        the cache when one is set and the audio is not in memory).
 
         Args:
             results (dict): The clip dict.
@@ -511,6 +639,13 @@ class LoadAVAudio(BaseTransform):
         Returns:
             dict: ``results`` with ``audio`` and its metadata.
         """
+        if self.cache is not None and results.get('audio_waveform') is None:
+            return self._from_cache(results)
+        return self._load(results)
+
+    def _load(self, results: dict) -> dict:
+        """Compute the audio input (see :meth:`transform`)."""
+        self._padding_notes = []
         num_frames = int(results['num_frames'])
         valid: List[bool] = list(results.get('valid', [True] * num_frames))
         num_valid = int(sum(valid))
@@ -549,4 +684,4 @@ class LoadAVAudio(BaseTransform):
                 f"'{self.representation}', sample_rate={self.sample_rate}, "
                 f"res_type='{self.res_type}', pad_mode='{self.pad_mode}', "
                 f'max_len={self.max_len}, filling={self.filling!r}, '
-                f'quantize={self.quantize})')
+                f'quantize={self.quantize}, cache={self.cache})')

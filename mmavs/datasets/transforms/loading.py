@@ -9,6 +9,8 @@ from mmcv.transforms import BaseTransform
 
 from mmavs.registry import TRANSFORMS
 from ..metainfo import AVSS_CLASSES, IGNORE_INDEX, avss_palette
+from .errors import (ImageDecodeError, LabelRangeError, MaskColourError,
+                     ShapeMismatchError)
 
 
 def _read_bytes(path: str, what: str, clip_id: str,
@@ -20,7 +22,8 @@ def _read_bytes(path: str, what: str, clip_id: str,
             f'clip {clip_id}: {what} file not found or unreadable: '
             f'{path}') from err
     if not content:
-        raise ValueError(f'clip {clip_id}: {what} file {path} is empty')
+        raise ImageDecodeError(
+            f'clip {clip_id}: {what} file {path} is empty')
     return content
 
 
@@ -29,11 +32,12 @@ def _decode(content: bytes, path: str, what: str, clip_id: str,
     try:
         img = mmcv.imfrombytes(content, **kwargs)
     except Exception as err:  # pillow raises on broken data
-        raise ValueError(f'clip {clip_id}: cannot decode {what} file '
-                         f'{path}: {err}') from err
+        raise ImageDecodeError(f'clip {clip_id}: cannot decode {what} file '
+                               f'{path}: {err}') from err
     if img is None:
-        raise ValueError(f'clip {clip_id}: cannot decode {what} file {path}; '
-                         'expected an image file')
+        raise ImageDecodeError(
+            f'clip {clip_id}: cannot decode {what} file {path}; expected '
+            'an image file')
     return img
 
 
@@ -99,7 +103,7 @@ class LoadAVFrames(BaseTransform):
             if shape is None:
                 shape, first_path = img.shape[:2], path
             elif img.shape[:2] != shape:
-                raise ValueError(
+                raise ShapeMismatchError(
                     f'clip {clip_id}: frame {path} has size (H, W)='
                     f'{img.shape[:2]}, expected {shape} like {first_path} '
                     '(all frames of a clip must have one size)')
@@ -214,7 +218,7 @@ class LoadAVAnnotations(BaseTransform):
                 flag='unchanged',
                 backend=self.imdecode_backend)
             if raw.ndim != 2 or raw.dtype != np.uint8:
-                raise ValueError(
+                raise ShapeMismatchError(
                     f'clip {clip_id}: mask {path} has shape {raw.shape} and '
                     f'dtype {raw.dtype}; expected a single-channel 8-bit '
                     'class-index image')
@@ -236,7 +240,7 @@ class LoadAVAnnotations(BaseTransform):
         known = sorted_codes[pos] == pix
         if not known.all():
             bad = np.unique(rgb[~known].reshape(-1, 3), axis=0)
-            raise ValueError(
+            raise MaskColourError(
                 f'clip {clip_id}: mask {path} holds {int((~known).sum())} '
                 f'pixel(s) of colour(s) {bad[:5].tolist()} (RGB) that are not '
                 f'in the {num_classes}-colour palette')
@@ -255,7 +259,7 @@ class LoadAVAnnotations(BaseTransform):
         out = lut[raw]
         if (out < 0).any():
             bad = np.unique(raw[out < 0])
-            raise ValueError(
+            raise LabelRangeError(
                 f'clip {clip_id}: mask {path} holds value(s) '
                 f'{bad[:10].tolist()} outside the label set; expected '
                 f'{sorted(label_map)}')
@@ -285,7 +289,7 @@ class LoadAVAnnotations(BaseTransform):
                     if int(d) == k)
                 text += f', mask value(s) {ids}'
             described.append(text + ')')
-        raise ValueError(
+        raise LabelRangeError(
             f'clip {clip_id}: mask {path} holds {", ".join(described)}'
             f'{" and more" if len(bad) > 5 else ""}, outside the '
             f'{num_classes} classes (0..{num_classes - 1}) of the dataset; '
@@ -312,7 +316,7 @@ class LoadAVAnnotations(BaseTransform):
                 continue
             mask = self._decode_mask(results, path, idx)
             if mask.shape != shape:
-                raise ValueError(
+                raise ShapeMismatchError(
                     f'clip {clip_id}: mask {path} has size (H, W)='
                     f'{mask.shape}, expected the frame size {shape}')
             if binarize:

@@ -1,43 +1,18 @@
 # AVSBench-Robust MS3: the official AVSBench MS3 loader
-# (avsbench_ms3_official.py) wrapped by RobustAVSDataset as in
-# robust_avsbench_s4.py. MS3 clips have no category: as the official
-# generator, off-screen sources are chosen from the sounding objects (a_obj,
-# '_'-separated) of the AVSBench-Semantic metadata.csv rows with label
-# 'v1m', grouped with the official MS3 mapping (avoid groups: music<->human,
-# animal->human, device->music), a video drawn uniformly among the
-# qualifying ones.
-_base_ = ['./avsbench_ms3_official.py']
-ms3_category_file = dict(
-    path='data/AVSBench-semantic/metadata.csv',
-    id_column='vid',
-    category_column='a_obj',
-    separator='_',
-    filters=dict(label='v1m'))
-robust_common = dict(
-    category_groups='ms3',
-    avoid_groups='ms3',
-    category_file=ms3_category_file,
-    offscreen_sampling='clip',
-    seed=0)
-train_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='RobustAVSDataset',
-        dataset=_base_.train_dataloader.dataset,
-        negative_ratio=0.1,
-        train_negatives=('silence', 'offscreen'),
-        train_length='append',
-        **robust_common))
-val_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='RobustAVSDataset',
-        dataset=_base_.val_dataloader.dataset,
-        conditions=('positive', 'silence', 'noise', 'offscreen'),
-        **robust_common))
-test_dataloader = dict(
-    val_dataloader,
-    dataset=dict(
-        val_dataloader['dataset'], dataset=_base_.test_dataloader.dataset))
-val_evaluator = dict(_delete_=True, type='RobustAVSMetric', mode='frame')
+# (avsbench_ms3_official.py)
+# wrapped by RobustAVSDataset (robust_wrappers.py: 10% negative training
+# pairs; validation and test under positive / silence / noise / off-screen
+# audio, scored per condition by RobustAVSMetric). The test loader is the
+# val loader around the base's test dataset.
+_base_ = ['./avsbench_ms3_official.py', './robust_wrappers.py']
+robust_common = _base_.avsbench_ms3_robust
+train_dataloader = dict(dataset=dict(
+    _base_.robust_train_wrapper, _delete_=True,
+    dataset=_base_.train_dataloader.dataset, **robust_common))
+val_dataloader = dict(dataset=dict(
+    _base_.robust_eval_wrapper, _delete_=True,
+    dataset=_base_.val_dataloader.dataset, **robust_common))
+test_dataloader = dict(val_dataloader, dataset=dict(
+    val_dataloader['dataset'], dataset=_base_.test_dataloader.dataset))
+val_evaluator = dict(_base_.robust_evaluator, _delete_=True)
 test_evaluator = val_evaluator

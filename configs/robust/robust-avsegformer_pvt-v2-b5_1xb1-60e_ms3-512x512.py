@@ -4,46 +4,24 @@
 # batch 1, 10% negative pairs and L_BCE on the projected audio (see the S4
 # config). Off-screen sources as robust-tpavi_pvt-v2-b5_1xb4-30e_ms3: sounding
 # objects of the AVSBench-Semantic metadata.csv rows labelled 'v1m'.
-_base_ = ['../avsegformer/avsegformer_pvt-v2-b5_1xb2-60e_ms3-512x512.py']
+_base_ = [
+    '../avsegformer/avsegformer_pvt-v2-b5_1xb2-60e_ms3-512x512.py',
+    '../_base_/datasets/robust_wrappers.py',
+]
 model = dict(av_losses=[
     dict(type='MixLoss', loss_weight=0.1),
-    dict(
-        type='AVSimilarityLoss',
-        visual_channels=512,
-        audio_channels=256,
-        audio_key='audio_embed',
-        similarity='cosine',
-        loss_weight=1.0)
+    dict(_base_.robust_similarity_loss, audio_channels=256,
+         audio_key='audio_embed')
 ])
-robust_common = dict(
-    category_groups='ms3',
-    avoid_groups='ms3',
-    category_file=dict(
-        path='data/AVSBench-semantic/metadata.csv',
-        id_column='vid',
-        category_column='a_obj',
-        separator='_',
-        filters=dict(label='v1m')),
-    offscreen_sampling='clip',
-    seed=0)
+robust_common = _base_.avsbench_ms3_robust
 train_dataloader = dict(
     batch_size=1,
-    dataset=dict(
-        _delete_=True,
-        type='RobustAVSDataset',
-        dataset={{_base_.train_dataloader.dataset}},
-        negative_ratio=0.1,
-        train_negatives=('silence', 'offscreen'),
-        train_length='append',
-        **robust_common))
-val_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='RobustAVSDataset',
-        dataset={{_base_.val_dataloader.dataset}},
-        conditions=('positive', 'silence', 'noise', 'offscreen'),
-        **robust_common))
-test_dataloader = val_dataloader
-val_evaluator = dict(_delete_=True, type='RobustAVSMetric', mode='frame')
+    dataset=dict(_base_.robust_train_wrapper, _delete_=True,
+                 dataset=_base_.train_dataloader.dataset, **robust_common))
+val_dataloader = dict(dataset=dict(
+    _base_.robust_eval_wrapper, _delete_=True,
+    dataset=_base_.val_dataloader.dataset, **robust_common))
+test_dataloader = val_dataloader  # the robust val split
+val_evaluator = dict(_base_.robust_evaluator, _delete_=True)
 test_evaluator = val_evaluator
 default_hooks = dict(checkpoint=dict(save_best='G-mIoU@frame', rule='greater'))

@@ -24,12 +24,7 @@ model = dict(av_losses=[
         threshold=False,
         norm_feat=False,
         reduction='sum'),
-    dict(
-        type='AVSimilarityLoss',
-        visual_channels=512,
-        audio_channels=128,
-        similarity='cosine',
-        loss_weight=1.0)
+    dict(_base_.robust_similarity_loss)
 ])
 load_from = None
 log_processor = dict(by_epoch=True)

@@ -6,21 +6,15 @@
 # test run on SynthAVS-Robust (positive / silence / noise / off-screen).
 # Generate the data first: python tools/dataset_converters/make_synthavs.py
 _base_ = [
-    '../avsegformer/avsegformer_simpleconv_1xb4-300it_synthavs-s4-64x64.py',
-    '../_base_/datasets/robust_wrappers.py',
+    '../_base_/models/avsegformer_simpleconv.py',
+    '../_base_/datasets/robust_synthavs_s4.py',
+    '../_base_/default_runtime.py',
+    '../_base_/schedules/schedule_adamw_1e-3_warmup30it_300it.py',
 ]
 model = dict(av_losses=[
     dict(type='MixLoss', loss_weight=0.1),
-    dict(_base_.robust_similarity_loss, visual_channels=128, audio_channels=32,
-         audio_key='audio_embed')
+    dict(_base_.robust_similarity_loss, visual_channels=128,
+         audio_channels=32, audio_key='audio_embed')
 ])
-robust_common = _base_.synthavs_s4_robust
-train_dataloader = dict(
-    dataset=dict(_base_.robust_train_wrapper, _delete_=True,
-                 dataset=_base_.train_dataloader.dataset, **robust_common))
-val_dataloader = dict(dataset=dict(
-    _base_.robust_eval_wrapper, _delete_=True,
-    dataset=_base_.val_dataloader.dataset, **robust_common))
-test_dataloader = val_dataloader  # the robust val split
-val_evaluator = dict(_base_.robust_evaluator, _delete_=True)
-test_evaluator = val_evaluator
+# tested on the robust val split, as this config has always been
+test_dataloader = _base_.val_dataloader

@@ -1,18 +1,13 @@
-# AVSBench-Robust MS3: the official AVSBench MS3 loader
-# (avsbench_ms3_official.py)
-# wrapped by RobustAVSDataset (robust_wrappers.py: 10% negative training
-# pairs; validation and test under positive / silence / noise / off-screen
-# audio, scored per condition by RobustAVSMetric). The test loader is the
-# val loader around the base's test dataset.
-_base_ = ['./avsbench_ms3_official.py', './robust_wrappers.py']
+# AVSBench-Robust MS3: robust_avsbench_s4.py (the official resize-only loader
+# wrapped by RobustAVSDataset) on the MS3 clips (avsbench_ms3_layout.py),
+# off-screen sources drawn by clip from the AVSBench-Semantic metadata
+# (robust_wrappers.py: avsbench_ms3_robust).
+_base_ = ['./robust_avsbench_s4.py', './avsbench_ms3_layout.py']
 robust_common = _base_.avsbench_ms3_robust
-train_dataloader = dict(dataset=dict(
-    _base_.robust_train_wrapper, _delete_=True,
-    dataset=_base_.train_dataloader.dataset, **robust_common))
-val_dataloader = dict(dataset=dict(
-    _base_.robust_eval_wrapper, _delete_=True,
-    dataset=_base_.val_dataloader.dataset, **robust_common))
-test_dataloader = dict(val_dataloader, dataset=dict(
-    val_dataloader['dataset'], dataset=_base_.test_dataloader.dataset))
-val_evaluator = dict(_base_.robust_evaluator, _delete_=True)
-test_evaluator = val_evaluator
+dataset_type = _base_.avsbench_ms3_layout['type']
+ann_file = _base_.avsbench_ms3_layout['ann_file']
+data_prefix = _base_.avsbench_ms3_layout['data_prefix']
+robust_ms3 = dict(dataset=_base_.avsbench_ms3_layout, **robust_common)
+train_dataloader = dict(dataset=robust_ms3)
+val_dataloader = dict(dataset=robust_ms3)
+test_dataloader = val_dataloader

@@ -12,7 +12,7 @@ _base_ = [
 ]
 # the RAVS losses (CST) plus the similarity BCE
 model = dict(av_losses=_base_.model.av_losses + [
-    dict(_base_.robust_similarity_loss)
+    _base_.robust_similarity_loss
 ])
 # the RAVS loader: batch 2 and the augmenting pipeline of avsbench_s4.py
 train_dataloader = dict(

@@ -14,7 +14,7 @@ _base_ = [
     '../_base_/schedules/schedule_adam_1e-4_15e.py',
 ]
 model = dict(av_losses=[
-    dict(_base_.robust_similarity_loss)
+    _base_.robust_similarity_loss
 ])
 log_processor = dict(by_epoch=True)
 default_hooks = dict(checkpoint=dict(save_best='G-mIoU@frame', rule='greater'))

@@ -10,36 +10,24 @@
 # CosineModule on audio_proj's output), BCE(sigmoid(cos), y). The mix loss
 # (lambda_1 = 0.1) is kept: L = L_IoU + 0.1 L_mix + 1.0 L_BCE (eq. 14).
 # Evaluated on AVSBench-Robust (positive / silence / noise / off-screen).
-_base_ = ['../avsegformer/avsegformer_pvt-v2-b5_1xb2-30e_s4-512x512.py']
+_base_ = [
+    '../avsegformer/avsegformer_pvt-v2-b5_1xb2-30e_s4-512x512.py',
+    '../_base_/datasets/robust_wrappers.py',
+]
 model = dict(av_losses=[
     dict(type='MixLoss', loss_weight=0.1),
-    dict(
-        type='AVSimilarityLoss',
-        visual_channels=512,
-        audio_channels=256,
-        audio_key='audio_embed',
-        similarity='cosine',
-        loss_weight=1.0)
+    dict(_base_.robust_similarity_loss, audio_channels=256,
+         audio_key='audio_embed')
 ])
-robust_common = dict(category_groups='s4', seed=0)
+robust_common = _base_.avsbench_s4_robust
 train_dataloader = dict(
     batch_size=1,
-    dataset=dict(
-        _delete_=True,
-        type='RobustAVSDataset',
-        dataset={{_base_.train_dataloader.dataset}},
-        negative_ratio=0.1,
-        train_negatives=('silence', 'offscreen'),
-        train_length='append',
-        **robust_common))
-val_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='RobustAVSDataset',
-        dataset={{_base_.val_dataloader.dataset}},
-        conditions=('positive', 'silence', 'noise', 'offscreen'),
-        **robust_common))
-test_dataloader = val_dataloader
-val_evaluator = dict(_delete_=True, type='RobustAVSMetric', mode='frame')
+    dataset=dict(_base_.robust_train_wrapper, _delete_=True,
+                 dataset=_base_.train_dataloader.dataset, **robust_common))
+val_dataloader = dict(dataset=dict(
+    _base_.robust_eval_wrapper, _delete_=True,
+    dataset=_base_.val_dataloader.dataset, **robust_common))
+test_dataloader = val_dataloader  # the robust val split
+val_evaluator = dict(_base_.robust_evaluator, _delete_=True)
 test_evaluator = val_evaluator
 default_hooks = dict(checkpoint=dict(save_best='G-mIoU@frame', rule='greater'))

@@ -6,35 +6,15 @@
 # test run on SynthAVS-Robust (positive / silence / noise / off-screen).
 # Generate the data first: python tools/dataset_converters/make_synthavs.py
 _base_ = [
-    '../avsegformer/avsegformer_simpleconv_1xb4-300it_synthavs-s4-64x64.py'
+    '../_base_/models/avsegformer_simpleconv.py',
+    '../_base_/datasets/robust_synthavs_s4.py',
+    '../_base_/default_runtime.py',
+    '../_base_/schedules/schedule_adamw_1e-3_warmup30it_300it.py',
 ]
 model = dict(av_losses=[
     dict(type='MixLoss', loss_weight=0.1),
-    dict(
-        type='AVSimilarityLoss',
-        visual_channels=128,
-        audio_channels=32,
-        audio_key='audio_embed',
-        similarity='cosine',
-        loss_weight=1.0)
+    dict(_base_.robust_similarity_loss, visual_channels=128,
+         audio_channels=32, audio_key='audio_embed')
 ])
-robust_common = dict(category_groups='synthavs', seed=0)
-train_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='RobustAVSDataset',
-        dataset={{_base_.train_dataloader.dataset}},
-        negative_ratio=0.1,
-        train_negatives=('silence', 'offscreen'),
-        train_length='append',
-        **robust_common))
-val_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='RobustAVSDataset',
-        dataset={{_base_.val_dataloader.dataset}},
-        conditions=('positive', 'silence', 'noise', 'offscreen'),
-        **robust_common))
-test_dataloader = val_dataloader
-val_evaluator = dict(_delete_=True, type='RobustAVSMetric', mode='frame')
-test_evaluator = val_evaluator
+# tested on the robust val split, as this config has always been
+test_dataloader = _base_.val_dataloader

@@ -12,12 +12,7 @@ _base_ = [
 ]
 # the RAVS losses (CST) plus the similarity BCE
 model = dict(av_losses=_base_.model.av_losses + [
-    dict(
-        type='AVSimilarityLoss',
-        visual_channels=512,
-        audio_channels=128,
-        similarity='cosine',
-        loss_weight=1.0)
+    _base_.robust_similarity_loss
 ])
 # the RAVS loader: batch 2 and the augmenting pipeline of avsbench_s4.py
 train_dataloader = dict(

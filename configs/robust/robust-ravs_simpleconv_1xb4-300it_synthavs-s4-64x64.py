@@ -11,10 +11,5 @@ _base_ = [
 ]
 # the RAVS losses (CST) plus the similarity BCE
 model = dict(av_losses=_base_.model.av_losses + [
-    dict(
-        type='AVSimilarityLoss',
-        visual_channels=64,
-        audio_channels=128,
-        similarity='cosine',
-        loss_weight=1.0)
+    dict(_base_.robust_similarity_loss, visual_channels=64)
 ])

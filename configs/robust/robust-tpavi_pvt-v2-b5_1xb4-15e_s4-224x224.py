@@ -14,12 +14,7 @@ _base_ = [
     '../_base_/schedules/schedule_adam_1e-4_15e.py',
 ]
 model = dict(av_losses=[
-    dict(
-        type='AVSimilarityLoss',
-        visual_channels=512,
-        audio_channels=128,
-        similarity='cosine',
-        loss_weight=1.0)
+    _base_.robust_similarity_loss
 ])
 log_processor = dict(by_epoch=True)
 default_hooks = dict(checkpoint=dict(save_best='G-mIoU@frame', rule='greater'))

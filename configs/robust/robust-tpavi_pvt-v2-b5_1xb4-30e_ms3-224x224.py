@@ -15,21 +15,8 @@ _base_ = [
     '../_base_/schedules/schedule_adam_1e-4_30e.py',
 ]
 model = dict(av_losses=[
-    dict(
-        type='AVMKLLoss',
-        stages=(0, 1, 2, 3),
-        loss_weight=0.5,
-        mask_source='pred',
-        pooling='avg',
-        threshold=False,
-        norm_feat=False,
-        reduction='sum'),
-    dict(
-        type='AVSimilarityLoss',
-        visual_channels=512,
-        audio_channels=128,
-        similarity='cosine',
-        loss_weight=1.0)
+    _base_.tpavi_ms3_avm_loss,
+    _base_.robust_similarity_loss
 ])
 load_from = None
 log_processor = dict(by_epoch=True)

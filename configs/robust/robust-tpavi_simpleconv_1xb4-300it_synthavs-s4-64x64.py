@@ -13,10 +13,5 @@ _base_ = [
     '../_base_/schedules/schedule_adam_1e-3_300it.py',
 ]
 model = dict(av_losses=[
-    dict(
-        type='AVSimilarityLoss',
-        visual_channels=128,
-        audio_channels=128,
-        similarity='cosine',
-        loss_weight=1.0)
+    dict(_base_.robust_similarity_loss, visual_channels=128)
 ])

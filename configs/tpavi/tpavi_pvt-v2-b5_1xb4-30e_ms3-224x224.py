@@ -15,16 +15,6 @@ _base_ = [
     '../_base_/default_runtime.py',
     '../_base_/schedules/schedule_adam_1e-4_30e.py',
 ]
-model = dict(av_losses=[
-    dict(
-        type='AVMKLLoss',
-        stages=(0, 1, 2, 3),
-        loss_weight=0.5,
-        mask_source='pred',
-        pooling='avg',
-        threshold=False,
-        norm_feat=False,
-        reduction='sum')
-])
+model = dict(av_losses=[_base_.tpavi_ms3_avm_loss])
 load_from = None
 log_processor = dict(by_epoch=True)

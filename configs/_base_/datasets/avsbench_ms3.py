@@ -11,17 +11,10 @@
 #   'feature'  the official audio_log_mel/*.pkl [5, 1, 96, 64]
 #   'waveform' 1 s windows at 48 kHz for HTSAT (sample_rate=48000)
 # Everything else (pipelines, loaders, evaluator) as avsbench_s4.py.
-_base_ = './avsbench_s4.py'
-dataset_type = 'AVSBenchMS3Dataset'
-ann_file = 'Multi-sources/ms3_meta_data.csv'
-data_prefix = dict(
-    frame_path='Multi-sources/ms3_data/visual_frames',
-    mask_path='Multi-sources/ms3_data/gt_masks',
-    audio_path='Multi-sources/ms3_data/audio_wav',
-    audio_feat_path='Multi-sources/ms3_data/audio_log_mel')
-train_dataloader = dict(
-    batch_size=2,
-    dataset=dict(
-        type=dataset_type, ann_file=ann_file, data_prefix=data_prefix))
-val_dataloader = dict(dataset=train_dataloader['dataset'])
+_base_ = ['./avsbench_s4.py', './avsbench_ms3_layout.py']
+dataset_type = _base_.avsbench_ms3_layout['type']
+ann_file = _base_.avsbench_ms3_layout['ann_file']
+data_prefix = _base_.avsbench_ms3_layout['data_prefix']
+train_dataloader = dict(batch_size=2, dataset=_base_.avsbench_ms3_layout)
+val_dataloader = dict(dataset=_base_.avsbench_ms3_layout)
 test_dataloader = val_dataloader

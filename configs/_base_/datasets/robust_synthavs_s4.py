@@ -1,32 +1,17 @@
 # SynthAVS-Robust on the S4-like layout: the datasets of synthavs_s4.py
-# wrapped by RobustAVSDataset. Training: every clip once with its own audio
-# plus 10% negative pairs (silence / off-screen sound, empty targets);
-# validation and test: every clip under positive / silence / noise /
-# off-screen audio (25% each), scored per condition by RobustAVSMetric.
-# SynthAVS categories are grouped by how they sound
-# (SYNTHAVS_CATEGORY_GROUPS: tonal / noisy / impulsive / sweeping).
-_base_ = ['./synthavs_s4.py']
-train_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='RobustAVSDataset',
-        dataset=_base_.train_dataloader.dataset,
-        negative_ratio=0.1,
-        train_negatives=('silence', 'offscreen'),
-        train_length='append',
-        category_groups='synthavs',
-        seed=0))
-val_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='RobustAVSDataset',
-        dataset=_base_.val_dataloader.dataset,
-        conditions=('positive', 'silence', 'noise', 'offscreen'),
-        category_groups='synthavs',
-        seed=0))
-test_dataloader = dict(
-    val_dataloader,
-    dataset=dict(
-        val_dataloader['dataset'], dataset=_base_.test_dataloader.dataset))
-val_evaluator = dict(_delete_=True, type='RobustAVSMetric', mode='frame')
+# wrapped by RobustAVSDataset (robust_wrappers.py: 10% negative training
+# pairs; validation and test under positive / silence / noise / off-screen
+# audio, scored per condition by RobustAVSMetric). The test loader is the
+# val loader around the base's test dataset.
+_base_ = ['./synthavs_s4.py', './robust_wrappers.py']
+robust_common = _base_.synthavs_s4_robust
+train_dataloader = dict(dataset=dict(
+    _base_.robust_train_wrapper, _delete_=True,
+    dataset=_base_.train_dataloader.dataset, **robust_common))
+val_dataloader = dict(dataset=dict(
+    _base_.robust_eval_wrapper, _delete_=True,
+    dataset=_base_.val_dataloader.dataset, **robust_common))
+test_dataloader = dict(val_dataloader, dataset=dict(
+    val_dataloader['dataset'], dataset=_base_.test_dataloader.dataset))
+val_evaluator = dict(_base_.robust_evaluator, _delete_=True)
 test_evaluator = val_evaluator

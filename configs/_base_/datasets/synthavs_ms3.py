@@ -4,15 +4,10 @@
 # or call mmavs.synthavs.ensure_synthavs() (idempotent).
 # All five frames of every clip are annotated.
 # Everything else (pipelines, loaders, evaluator) as synthavs_s4.py.
-_base_ = './synthavs_s4.py'
-dataset_type = 'AVSBenchMS3Dataset'
-ann_file = 'Multi-sources/ms3_meta_data.csv'
-data_prefix = dict(
-    frame_path='Multi-sources/ms3_data/visual_frames',
-    mask_path='Multi-sources/ms3_data/gt_masks',
-    audio_path='Multi-sources/ms3_data/audio_wav')
-train_dataloader = dict(
-    dataset=dict(
-        type=dataset_type, ann_file=ann_file, data_prefix=data_prefix))
-val_dataloader = dict(dataset=train_dataloader['dataset'])
+_base_ = ['./synthavs_s4.py', './synthavs_ms3_layout.py']
+dataset_type = _base_.synthavs_ms3_layout['type']
+ann_file = _base_.synthavs_ms3_layout['ann_file']
+data_prefix = _base_.synthavs_ms3_layout['data_prefix']
+train_dataloader = dict(dataset=_base_.synthavs_ms3_layout)
+val_dataloader = dict(dataset=_base_.synthavs_ms3_layout)
 test_dataloader = val_dataloader

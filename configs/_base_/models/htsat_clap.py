@@ -20,14 +20,16 @@ htsat_audio_backbone = dict(
     frozen=True,
     init_cfg=dict(
         type='Pretrained', checkpoint='pretrain/630k-audioset-best.pt'))
+# 48 kHz waveforms (CLAP's rate), short tracks repeated as the official loader
+htsat_audio_loading = dict(
+    type='LoadAVAudio',
+    representation='waveform',
+    sample_rate=48000,
+    pad_mode='repeat')
 htsat_train_pipeline = [
     dict(type='LoadAVFrames'),
     dict(type='LoadAVAnnotations'),
-    dict(
-        type='LoadAVAudio',
-        representation='waveform',
-        sample_rate=48000,
-        pad_mode='repeat'),
+    htsat_audio_loading,
     dict(
         type='ClipRandomResize',
         scale=(224, 224),
@@ -41,11 +43,7 @@ htsat_train_pipeline = [
 htsat_test_pipeline = [
     dict(type='LoadAVFrames'),
     dict(type='LoadAVAnnotations'),
-    dict(
-        type='LoadAVAudio',
-        representation='waveform',
-        sample_rate=48000,
-        pad_mode='repeat'),
+    htsat_audio_loading,
     dict(type='ClipResize', scale=(224, 224), keep_ratio=False),
     dict(type='PackAVSInputs'),
 ]

@@ -56,3 +56,15 @@ model = dict(
             loss_weight=1.0)),
     train_cfg=dict(),
     test_cfg=dict(mode='whole'))
+# L_AVM of the official MS3 TPAVI (avs_ms3/train.py): KL between the
+# mask-pooled visual and audio features of all four stages, weight 0.5, sum
+# reduction; the MS3 configs list it in model.av_losses.
+tpavi_ms3_avm_loss = dict(
+    type='AVMKLLoss',
+    stages=(0, 1, 2, 3),
+    loss_weight=0.5,
+    mask_source='pred',
+    pooling='avg',
+    threshold=False,
+    norm_feat=False,
+    reduction='sum')

@@ -27,7 +27,9 @@ train_dataloader = dict(
 val_dataloader = dict(dataset=dict(
     _base_.robust_eval_wrapper, _delete_=True,
     dataset=_base_.val_dataloader.dataset, **robust_common))
-test_dataloader = val_dataloader  # the robust val split
+test_dataloader = dict(dataset=dict(
+    _base_.robust_eval_wrapper, _delete_=True,
+    dataset=_base_.test_dataloader.dataset, **robust_common))
 val_evaluator = dict(_base_.robust_evaluator, _delete_=True)
 test_evaluator = val_evaluator
 default_hooks = dict(checkpoint=dict(save_best='G-mIoU@frame', rule='greater'))

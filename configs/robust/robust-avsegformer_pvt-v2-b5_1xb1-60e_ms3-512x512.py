@@ -18,4 +18,4 @@ data_prefix = _base_.avsbench_ms3_layout['data_prefix']
 robust_ms3 = dict(dataset=_base_.avsbench_ms3_layout, **robust_common)
 train_dataloader = dict(dataset=robust_ms3)
 val_dataloader = dict(dataset=robust_ms3)
-test_dataloader = val_dataloader  # the robust val split
+test_dataloader = dict(dataset=robust_ms3)

@@ -15,5 +15,3 @@ model = dict(av_losses=[
     dict(_base_.robust_similarity_loss, visual_channels=128,
          audio_channels=32, audio_key='audio_embed')
 ])
-# tested on the robust val split, as this config has always been
-test_dataloader = _base_.val_dataloader

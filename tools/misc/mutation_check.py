@@ -250,7 +250,8 @@ def _summary(output: str) -> str:
     for line in reversed(output.strip().splitlines()):
         if re.search(r'\b(passed|failed|error|errors|skipped|no tests ran)\b',
                      line):
-            return re.sub(r'\s+in [\d.]+s.*$', '', line.strip('= '))
+            line = re.sub(r'\s+in [\d.]+s.*$', '', line.strip('= '))
+            return re.sub(r', \d+ warnings?', '', line)
     return ''
 
 

@@ -486,4 +486,129 @@ MUTATIONS = [
         ],
         'description': 'empty-audio error does not name the file',
     },
+    # ------------------------------------------------- second batch
+    {
+        'id': 'vggish-flatten-chw',
+        'file': 'mmavs/models/audio_backbones/vggish.py',
+        'old': 'x = x.permute(0, 2, 3, 1).flatten(1)',
+        'new': 'x = x.flatten(1)',
+        'tests': ['tests/test_models/test_audio_backbones/test_vggish.py'],
+        'description': 'VGGish flattens (C, H, W), not the TF (H, W, C)',
+    },
+    {
+        'id': 'htsat-fmax',
+        'file': 'mmavs/models/audio_backbones/htsat.py',
+        'old': '    fmax=14000,\n',
+        'new': '    fmax=8000,\n',
+        'tests': [
+            'tests/test_models/test_audio_backbones/test_htsat.py',
+            'tests/test_tools/test_official_parity.py::'
+            'test_htsat_loads_clap_trainer_checkpoint_with_official_outputs'
+        ],
+        'description': "HTSAT-tiny mel filterbank up to 8 kHz, not CLAP's "
+                       '14 kHz',
+    },
+    {
+        'id': 'film-scale-without-one',
+        'file': 'mmavs/models/necks/audio_film_neck.py',
+        'old': 'outs.append(self.act(feat * (1 + gamma) + beta))',
+        'new': 'outs.append(self.act(feat * gamma + beta))',
+        'tests': ['tests/test_models/test_necks/test_audio_film_neck.py'],
+        'description': 'FiLM scales by gamma, not 1 + gamma',
+    },
+    {
+        'id': 'mixloss-first-channel',
+        'file': 'mmavs/models/losses/mix_loss.py',
+        'old': 'feats.mean(1, keepdim=True),',
+        'new': 'feats[:, :1],',
+        'tests': ['tests/test_models/test_losses/test_mix_loss.py'],
+        'description': 'mix loss on the first channel, not the channel mean',
+    },
+    {
+        'id': 'mixloss-ignored-as-foreground',
+        'file': 'mmavs/models/losses/mix_loss.py',
+        'old': 'return torch.where(ignored, gt, fg).long()',
+        'new': 'return fg.long()',
+        'tests': ['tests/test_models/test_losses/test_mix_loss.py'],
+        'description': 'mix loss target turns ignored pixels into '
+                       'foreground',
+    },
+    {
+        'id': 'evidential-no-annealing',
+        'file': 'mmavs/models/losses/evidential_loss.py',
+        'old': 'return min(1.0, float(self.num_updates) / '
+               'self.annealing_steps)',
+        'new': 'return 1.0',
+        'tests': ['tests/test_models/test_losses/test_evidential_loss.py'],
+        'description': 'evidential KL weight not annealed (1 from the start)',
+    },
+    {
+        'id': 'flip-leaves-masks',
+        'file': 'mmavs/datasets/transforms/transforms.py',
+        'old': '            results[key] = [\n'
+               '                mmcv.imflip(m, direction=self.direction) '
+               "for m in results[key]\n"
+               '            ]\n',
+        'new': '            results[key] = list(results[key])\n',
+        'tests': ['tests/test_datasets/test_transforms/test_transforms.py'],
+        'description': 'clip flip flips the frames but not the masks',
+    },
+    {
+        'id': 'flip-keeps-stereo-sides',
+        'file': 'mmavs/datasets/transforms/transforms.py',
+        'old': "results['audio'] = np.ascontiguousarray(audio[:, ::-1])",
+        'new': "results['audio'] = np.ascontiguousarray(audio)",
+        'tests': [
+            'tests/test_datasets/test_transforms/test_transforms.py',
+            'tests/test_datasets/test_vpo.py'
+        ],
+        'description': 'horizontal flip does not swap the stereo channels',
+    },
+    {
+        'id': 'crop-counts-ignored-pixels',
+        'file': 'mmavs/datasets/transforms/transforms.py',
+        'old': '        counts[self.ignore_index] = 0\n',
+        'new': '',
+        'tests': ['tests/test_datasets/test_transforms/test_transforms.py'],
+        'description': 'cat_max_ratio crop counts ignored pixels as a class',
+    },
+    {
+        'id': 'palette-read-as-bgr',
+        'file': 'mmavs/datasets/transforms/loading.py',
+        'old': 'pix = (pix[..., 0] << 16) | (pix[..., 1] << 8) | pix[..., 2]',
+        'new': 'pix = (pix[..., 2] << 16) | (pix[..., 1] << 8) | pix[..., 0]',
+        'tests': [
+            'tests/test_datasets/test_transforms/test_loading.py',
+            'tests/test_datasets/test_avss.py'
+        ],
+        'description': 'palette masks decoded as BGR',
+    },
+    {
+        'id': 'avsbench-batches-interleaved',
+        'file': 'mmavs/evaluation/metrics/avs_metric.py',
+        'old': 'key = (group, pos // size)',
+        'new': 'key = (group, pos % size)',
+        'tests': ['tests/test_evaluation/test_metrics/test_avs_metric.py'],
+        'description': "mode='avsbench' batches take every size-th clip, "
+                       'not consecutive clips',
+    },
+    {
+        'id': 'robust-append-negative-count',
+        'file': 'mmavs/datasets/robust/conditions.py',
+        'old': 'num_neg = int(round(num * ratio / (1.0 - ratio)))',
+        'new': 'num_neg = int(round(num * ratio))',
+        'tests': ['tests/test_datasets/test_robust/test_conditions.py'],
+        'description': "train_length='append': N r negatives, so the "
+                       'negative share is not r',
+    },
+    {
+        'id': 'robust-draws-with-repeats',
+        'file': 'mmavs/datasets/robust/conditions.py',
+        'old': 'draws = [rng.permutation(num_clips) for _ in range(reps)]',
+        'new': 'draws = [rng.integers(0, num_clips, num_clips) '
+               'for _ in range(reps)]',
+        'tests': ['tests/test_datasets/test_robust/test_conditions.py'],
+        'description': 'negative clips drawn with repeats before every '
+                       'clip was drawn',
+    },
 ]

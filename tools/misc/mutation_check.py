@@ -95,8 +95,7 @@ class Outcome:
 
 
 def load_mutations(path: str,
-                   default_timeout: float = DEFAULT_TIMEOUT
-                   ) -> List[Mutation]:
+                   default_timeout: float = DEFAULT_TIMEOUT) -> List[Mutation]:
     """Read the ``MUTATIONS`` list of a Python data file.
 
     The file is parsed, not executed: ``MUTATIONS = [...]`` must be a
@@ -218,10 +217,13 @@ def repository_files(root: str) -> List[str]:
     ignored) when ``root`` is a git checkout, else every file outside
     hidden folders, ``__pycache__`` and virtual environments."""
     try:
-        out = subprocess.run(
-            ['git', 'ls-files', '-z', '--cached', '--others',
-             '--exclude-standard'],
-            cwd=root, capture_output=True, check=True).stdout
+        out = subprocess.run([
+            'git', 'ls-files', '-z', '--cached', '--others',
+            '--exclude-standard'
+        ],
+                             cwd=root,
+                             capture_output=True,
+                             check=True).stdout
         files = [p for p in out.decode().split('\0') if p]
         return [p for p in files if osp.isfile(osp.join(root, p))]
     except (OSError, subprocess.CalledProcessError):
@@ -229,8 +231,9 @@ def repository_files(root: str) -> List[str]:
     files = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [
-            d for d in dirnames if not d.startswith('.')
-            and d not in ('__pycache__', 'venv', 'work_dirs')
+            d for d in dirnames
+            if not d.startswith('.') and d not in ('__pycache__', 'venv',
+                                                   'work_dirs')
         ]
         rel = osp.relpath(dirpath, root)
         files += [osp.normpath(osp.join(rel, f)) for f in filenames]
@@ -317,6 +320,11 @@ def run_mutation(root: str, files: Sequence[str], mutation: Mutation,
             py_compile.compile(path, doraise=True)
         rc, output = run_pytest(copy, mutation.tests, mutation.timeout,
                                 shared_data)
+    except (OSError, MutationListError, py_compile.PyCompileError) as err:
+        # e.g. the file changed since the list was checked: report it
+        return Outcome(mutation, 'ERROR',
+                       str(err).splitlines()[0],
+                       time.time() - start, str(err))
     finally:
         if not keep:
             shutil.rmtree(copy, ignore_errors=True)
@@ -325,16 +333,16 @@ def run_mutation(root: str, files: Sequence[str], mutation: Mutation,
 
 
 def run_baseline(root: str, files: Sequence[str],
-                 mutations: Sequence[Mutation], work_dir: str,
-                 timeout: float,
+                 mutations: Sequence[Mutation], work_dir: str, timeout: float,
                  shared_data: Optional[str]) -> Tuple[Optional[int], str]:
     """Run the union of the mutations' test targets on an unmutated copy."""
     targets: List[str] = []
     for m in mutations:
         targets += [t for t in m.tests if t not in targets]
     whole = {t for t in targets if '::' not in t}
-    targets = [t for t in targets if t.split('::')[0] not in whole
-               or '::' not in t]
+    targets = [
+        t for t in targets if t.split('::')[0] not in whole or '::' not in t
+    ]
     copy = tempfile.mkdtemp(prefix='baseline-', dir=work_dir)
     try:
         copy_repository(root, files, copy)
@@ -356,11 +364,14 @@ def format_table(outcomes: Sequence[Outcome], markdown: bool = False) -> str:
              f'{o.seconds:.0f}') for o in outcomes]
     if markdown:
         esc = [[c.replace('|', '\\|') for c in r] for r in rows]
-        lines = ['| ' + ' | '.join(header) + ' |',
-                 '|' + '|'.join('---' for _ in header) + '|']
-        lines += ['| ' + ' | '.join(f'`{r[0]}`' if i == 0 else c
-                                    for i, c in enumerate(r)) + ' |'
-                  for r in esc]
+        lines = [
+            '| ' + ' | '.join(header) + ' |',
+            '|' + '|'.join('---' for _ in header) + '|'
+        ]
+        lines += [
+            '| ' + ' | '.join(f'`{r[0]}`' if i == 0 else c
+                              for i, c in enumerate(r)) + ' |' for r in esc
+        ]
         return '\n'.join(lines)
     widths = [
         max(len(str(r[i])) for r in [header] + rows)
@@ -371,8 +382,9 @@ def format_table(outcomes: Sequence[Outcome], markdown: bool = False) -> str:
     for r in [header] + rows:
         cells = [str(c) for c in r]
         cells[2] = cells[2][:57] + '...' if len(cells[2]) > 60 else cells[2]
-        lines.append(' ' + ' | '.join(
-            c.ljust(w) for c, w in zip(cells, widths)).rstrip())
+        lines.append(' ' +
+                     ' | '.join(c.ljust(w)
+                                for c, w in zip(cells, widths)).rstrip())
     return '\n'.join(lines)
 
 
@@ -397,27 +409,35 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument(
         '--only', nargs='+', metavar='ID', help='run only these mutations')
     parser.add_argument(
-        '--list', action='store_true',
+        '--list',
+        action='store_true',
         help='check and list the mutations, run nothing')
     parser.add_argument(
-        '--jobs', type=int, default=1,
+        '--jobs',
+        type=int,
+        default=1,
         help=f'mutations run at once, 1 to {MAX_JOBS} (default: 1)')
     parser.add_argument(
-        '--timeout', type=float, default=DEFAULT_TIMEOUT,
+        '--timeout',
+        type=float,
+        default=DEFAULT_TIMEOUT,
         help='seconds per mutation for entries without their own timeout '
         '(default: %(default)s)')
     parser.add_argument(
-        '--no-baseline', action='store_true',
+        '--no-baseline',
+        action='store_true',
         help='do not run the tests on an unmutated copy first')
     parser.add_argument(
-        '--work-dir', help='folder for the temporary copies (default: a '
+        '--work-dir',
+        help='folder for the temporary copies (default: a '
         'new temporary folder, removed at the end)')
     parser.add_argument(
         '--keep', action='store_true', help='keep the mutated copies')
     parser.add_argument(
         '--markdown', action='store_true', help='print a Markdown table')
     parser.add_argument(
-        '--show-output', action='store_true',
+        '--show-output',
+        action='store_true',
         help="print pytest's output of every mutation that was not caught")
     args = parser.parse_args(argv)
     if not 1 <= args.jobs <= MAX_JOBS:
@@ -448,6 +468,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f'{len(mutations)} mutations, all apply exactly once')
         return 0
 
+    begin = time.time()
     files = repository_files(root)
     shared_data = default_shared_data(root)
     work_dir = args.work_dir or tempfile.mkdtemp(prefix='mmavs-mutations-')
@@ -455,28 +476,33 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         if not args.no_baseline:
             start = time.time()
-            rc, output = run_baseline(
-                root, files, mutations, work_dir,
-                sum(m.timeout for m in mutations), shared_data)
-            print(f'baseline (no mutation): {_summary(output)} '
-                  f'({time.time() - start:.0f} s)', flush=True)
+            rc, output = run_baseline(root, files, mutations, work_dir,
+                                      sum(m.timeout for m in mutations),
+                                      shared_data)
+            print(
+                f'baseline (no mutation): {_summary(output)} '
+                f'({time.time() - start:.0f} s)',
+                flush=True)
             if rc != 0:
                 print(output[-6000:])
-                print('the tests fail without any mutation; fix them first',
-                      file=sys.stderr)
+                print(
+                    'the tests fail without any mutation; fix them first',
+                    file=sys.stderr)
                 return 1
         with ThreadPoolExecutor(args.jobs) as pool:
             futures = [
-                pool.submit(run_mutation, root, files, m, work_dir,
-                            args.keep, shared_data) for m in mutations
+                pool.submit(run_mutation, root, files, m, work_dir, args.keep,
+                            shared_data) for m in mutations
             ]
             outcomes = []
             for fut in futures:
                 out = fut.result()
                 outcomes.append(out)
-                print(f'[{len(outcomes)}/{len(mutations)}] '
-                      f'{out.mutation.id}: {out.result} ({out.summary}, '
-                      f'{out.seconds:.0f} s)', flush=True)
+                print(
+                    f'[{len(outcomes)}/{len(mutations)}] '
+                    f'{out.mutation.id}: {out.result} ({out.summary}, '
+                    f'{out.seconds:.0f} s)',
+                    flush=True)
                 if args.show_output and out.result != 'caught':
                     print(out.output[-4000:], flush=True)
     finally:
@@ -484,7 +510,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             shutil.rmtree(work_dir, ignore_errors=True)
     print(format_table(outcomes, args.markdown))
     caught = sum(o.result == 'caught' for o in outcomes)
-    print(f'{caught} of {len(outcomes)} mutations caught')
+    print(f'{caught} of {len(outcomes)} mutations caught '
+          f'({time.time() - begin:.0f} s in all)')
     return 0 if caught == len(outcomes) else 1
 
 

@@ -14,6 +14,7 @@ here runs). Each entry:
 * ``timeout`` (optional): seconds its tests may take.
 """
 
+# yapf: disable
 MUTATIONS = [
     # ---------------------------------------------------------- converters
     {

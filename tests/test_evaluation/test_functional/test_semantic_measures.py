@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from mmavs.evaluation.functional import (pooled_semantic_scores,
-                                        semantic_frame_stats, semantic_scores)
+                                         semantic_frame_stats, semantic_scores)
 
 
 def f_beta(p, r, beta2=0.3):

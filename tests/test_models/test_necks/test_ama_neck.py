@@ -86,7 +86,6 @@ def test_group_softmax_and_merge_match_direct_formula():
                                        (ref_w[:, None] * tokens[b, m]).sum(0))
 
 
-
 def test_group_decoder_layer_matches_direct_formula():
     """Cross-attention of the groups to the tokens with the relevance
     added to every logit (and the group mask), then self-attention and the
@@ -118,6 +117,7 @@ def test_group_decoder_layer_matches_direct_formula():
     ffn = layer.ffn[2](F.gelu(layer.ffn[0](g)))
     ref = F.layer_norm(g + ffn, (c, ), layer.norm3.weight, layer.norm3.bias)
     torch.testing.assert_close(out, ref, atol=1e-5, rtol=1e-5)
+
 
 def test_gradients_reach_relevance_and_decoder():
     feats, audio = _inputs(frames=2, seed=3)

@@ -363,7 +363,8 @@ def format_table(outcomes: Sequence[Outcome], markdown: bool = False) -> str:
              o.result + (f' ({o.summary})' if o.summary else ''),
              f'{o.seconds:.0f}') for o in outcomes]
     if markdown:
-        esc = [[c.replace('|', '\\|') for c in r] for r in rows]
+        esc = [[c.replace('|', '\\|').replace('*', '\\*') for c in r]
+               for r in rows]
         lines = [
             '| ' + ' | '.join(header) + ' |',
             '|' + '|'.join('---' for _ in header) + '|'

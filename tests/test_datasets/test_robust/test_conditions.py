@@ -20,12 +20,13 @@ def test_eval_layout_is_block_ordered():
 
 @pytest.mark.parametrize('length', ['append', 'keep', 'official'])
 def test_train_layouts_count_and_spread_the_negatives(length):
-    n, r = 10, 0.2
+    # r = 0.4 tells N r / (1 - r) (7, a share r of 17) from N r (4)
+    n, r = 10, 0.4
     clips, conds = train_layout(n, r, 2, length, seed=0)
     expected = {
-        'append': (10 + round(10 * 0.2 / 0.8), round(10 * 0.2 / 0.8)),
-        'keep': (10, round(10 * 0.2)),
-        'official': (20, 20 - int(20 * 0.8)),
+        'append': (17, 7),  # every clip + round(10 * 0.4 / 0.6)
+        'keep': (10, 4),  # round(10 * 0.4) clips replaced
+        'official': (20, 8),  # 2N samples, int(20 * 0.6) = 12 positive
     }[length]
     assert len(clips) == len(conds) == expected[0]
     neg = conds > 0
@@ -39,8 +40,14 @@ def test_train_layouts_count_and_spread_the_negatives(length):
     if length == 'keep':
         # every clip once, a fraction of them under a negative condition
         assert sorted(clips.tolist()) == list(range(n))
-    # no negative clip repeats before every clip was drawn
-    assert len(set(clips[neg].tolist())) == min(int(neg.sum()), n)
+    # no clip repeats before every clip was drawn (several seeds: a draw
+    # with repetition would repeat one of 7 or 8 of 10 clips mostly)
+    for seed in range(5):
+        c, k = train_layout(n, r, 2, length, seed=seed)
+        negs = c[k > 0].tolist()
+        assert len(set(negs)) == min(len(negs), n), (seed, negs)
+        if length == 'official':  # 12 positives cover all 10 clips
+            assert set(c[k == 0].tolist()) == set(range(n)), seed
     # the layout depends on the seed only
     again = train_layout(n, r, 2, length, seed=0)
     assert np.array_equal(again[0], clips) and np.array_equal(again[1], conds)

@@ -96,6 +96,25 @@ def test_random_crop_same_window_and_cat_max_ratio():
     assert small['img_shape'] == (40, 60)
 
 
+def test_cat_max_ratio_does_not_count_ignored_pixels():
+    """mmseg's rule: the share of the largest class among the labelled
+    pixels of the window (over all frames) must stay under cat_max_ratio,
+    and two classes must be present; ``ignore_index`` is no class."""
+    crop = _build(type='ClipRandomCrop', crop_size=(4, 4), cat_max_ratio=0.75)
+    window = (0, 4, 0, 4)
+
+    def masks(n0, n1, n_ignored):
+        flat = np.array([0] * n0 + [1] * n1 + [255] * n_ignored, np.uint8)
+        return [flat.reshape(4, 4), np.full((4, 4), 255, np.uint8)]
+
+    # one class and ignored pixels: a single class, refused
+    assert not crop._accept(masks(8, 0, 8), window)
+    # 5 of 6 labelled pixels are class 0 (0.83 > 0.75), refused
+    assert not crop._accept(masks(5, 1, 10), window)
+    # 3 of 5 (0.6), accepted
+    assert crop._accept(masks(3, 2, 11), window)
+
+
 def test_center_crop_window_as_official_avss_loader():
     # 40 x 60 frames, 16 x 25 window: rows round(24 / 2) = 12, columns
     # round(35 / 2) = round(17.5) = 18 (Python rounds halves to even)

@@ -3,7 +3,8 @@
 import pytest
 import torch
 
-from mmavs.evaluation.functional import semantic_frame_stats, semantic_scores
+from mmavs.evaluation.functional import (pooled_semantic_scores,
+                                         semantic_frame_stats, semantic_scores)
 
 
 def f_beta(p, r, beta2=0.3):
@@ -33,3 +34,22 @@ def test_semantic_scores_hand_computed():
     assert float(s['mIoU_noBg']) == pytest.approx((iou1 + 0) / 2)
     assert float(s['mIoU_noBg_legacy']) == pytest.approx((iou0 + iou1) / 2)
     assert float(s['F_noBg']) == pytest.approx(f1 / 2)
+
+
+def test_pooled_semantic_scores_hand_computed():
+    # counts pooled over two frames: class 0 has FN > FP, class 1 FP > FN
+    # (a swapped beta^2 changes both), class 2 never occurs
+    stats = dict(
+        inter=torch.tensor([[3, 1, 0], [1, 0, 0]]),
+        pred=torch.tensor([[4, 3, 0], [1, 2, 0]]),
+        label=torch.tensor([[5, 1, 0], [3, 0, 0]]))
+    s = pooled_semantic_scores(stats)
+    # IoU = I / (P + L - I); F = 1.3 TP / (1.3 TP + 0.3 FN + FP)
+    iou = [4 / (5 + 8 - 4), 1 / (5 + 1 - 1), 0.0]
+    f0 = 1.3 * 4 / (1.3 * 4 + 0.3 * 4 + 1)
+    f1 = 1.3 * 1 / (1.3 * 1 + 0.3 * 0 + 4)
+    assert s['iou_pc'].tolist() == pytest.approx(iou)
+    assert s['fscore_pc'][:2].tolist() == pytest.approx([f0, f1])
+    assert torch.isnan(s['fscore_pc'][2])
+    assert float(s['mIoU']) == pytest.approx(sum(iou) / 3)
+    assert float(s['F']) == pytest.approx((f0 + f1) / 2)

@@ -5,8 +5,8 @@ import torch.nn.functional as F
 
 import mmavs  # noqa: F401  (installs the mmcv.ops fallback first)
 from mmavs.models.necks.ama_neck import AMANeck
-from mmavs.models.utils.sgsm_block import (SGSMBlock, group_softmax,
-                                           merge_groups)
+from mmavs.models.utils.sgsm_block import (GroupDecoderLayer, SGSMBlock,
+                                           group_softmax, merge_groups)
 
 
 def _inputs(frames=4, seed=0):
@@ -84,6 +84,39 @@ def test_group_softmax_and_merge_match_direct_formula():
             torch.testing.assert_close(w[b, m], ref_w)
             torch.testing.assert_close(merged[b, p],
                                        (ref_w[:, None] * tokens[b, m]).sum(0))
+
+
+def test_group_decoder_layer_matches_direct_formula():
+    """Cross-attention of the groups to the tokens with the relevance
+    added to every logit (and the group mask), then self-attention and the
+    FFN, each with a post-norm residual (Eq. 7), written out by hand."""
+    torch.manual_seed(5)
+    b, p, n, c, h = 2, 3, 10, 8, 2
+    layer = GroupDecoderLayer(c, h).eval()
+    groups, tokens = torch.randn(b, p, c), torch.randn(b, n, c)
+    relevance = torch.randn(b, n) * 3
+    mask = torch.zeros(b, p, n)
+    mask[:, 0, :5] = float('-inf')  # group 0 sees the last 5 tokens only
+    out = layer(groups, tokens, relevance, mask)
+
+    d = c // h
+    q = groups @ layer.q.weight.T + layer.q.bias
+    k = tokens @ layer.k.weight.T + layer.k.bias
+    v = tokens @ layer.v.weight.T + layer.v.bias
+    heads = []
+    for i in range(h):
+        sl = slice(i * d, (i + 1) * d)
+        logits = q[..., sl] @ k[..., sl].transpose(1, 2) / d**0.5
+        logits = logits + relevance[:, None, :] + mask
+        heads.append(torch.softmax(logits, -1) @ v[..., sl])
+    cross = torch.cat(heads, -1) @ layer.proj.weight.T + layer.proj.bias
+    g = F.layer_norm(groups + cross, (c, ), layer.norm1.weight,
+                     layer.norm1.bias)
+    sa = layer.self_attn(g, g, g, need_weights=False)[0]
+    g = F.layer_norm(g + sa, (c, ), layer.norm2.weight, layer.norm2.bias)
+    ffn = layer.ffn[2](F.gelu(layer.ffn[0](g)))
+    ref = F.layer_norm(g + ffn, (c, ), layer.norm3.weight, layer.norm3.bias)
+    torch.testing.assert_close(out, ref, atol=1e-5, rtol=1e-5)
 
 
 def test_gradients_reach_relevance_and_decoder():

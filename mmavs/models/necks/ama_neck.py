@@ -77,6 +77,10 @@ class AMANeck(BaseAVNeck):
         group_mask (bool): See :class:`SGSMBlock`. Defaults to False.
         dpc_assign (str): DPC-KNN assignment, ``'nearest_center'``
             (TCFormer, default) or ``'density_parent'`` (the paper's Eq. 4).
+        dpc_density (str): DPC-KNN local density, ``'mean_exp'``
+            (TCFormer's ``exp(-mean d^2)``, default) or ``'sum_exp'`` (the
+            paper's Eq. 3, a sum of exponentials over the k nearest
+            neighbours).
         gt_filter (bool): GT-mask filtering of the fusion in training.
             Defaults to False.
         in_index (Sequence[int], optional): Backbone outputs to use (all by
@@ -97,6 +101,7 @@ class AMANeck(BaseAVNeck):
                  use_sgsm: bool = True,
                  group_mask: bool = False,
                  dpc_assign: str = 'nearest_center',
+                 dpc_density: str = 'mean_exp',
                  gt_filter: bool = False,
                  in_index: Optional[Sequence[int]] = None,
                  init_cfg: Optional[dict] = None) -> None:
@@ -128,7 +133,8 @@ class AMANeck(BaseAVNeck):
                 chunk_size=chunk_size,
                 use_grouping=use_sgsm,
                 group_mask=group_mask,
-                assign=dpc_assign)
+                assign=dpc_assign,
+                density=dpc_density)
             for s, g, h in zip(self.ama_stages, self.num_groups, num_heads)
         ])
 

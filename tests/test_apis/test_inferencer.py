@@ -17,7 +17,6 @@ The inferencer must give the same frames' masks and logits from
 """
 import os
 import os.path as osp
-import pickle
 
 import mmcv
 import numpy as np
@@ -29,6 +28,8 @@ from mmavs.apis import (AVSInferencer, ClipPipeline, NoAudioStreamError,
                         ShortVideoError, inference_model, init_model,
                         iter_video_frames, list_frame_files, probe_video,
                         read_audio_track)
+from mmavs.evaluation.metrics.dump_av_results import \
+    load_av_results
 from mmavs.testing import (benchmark_frames_video, run_tool,
                            small_run_options, write_test_video)
 from mmavs.testing.tools import load_tool_module
@@ -36,6 +37,11 @@ from mmavs.testing.tools import load_tool_module
 pytestmark = pytest.mark.slow
 
 RAVS = 'configs/ravs/ravs_simpleconv_1xb4-300it_synthavs-ms3-64x64.py'
+# The masks must agree exactly; the logits up to LOGIT_ATOL: the RAVS binary
+# rule divides the foreground probability by 1 + the per-frame min-max
+# normalised uncertainty, which scales float rounding differences between
+# the two input paths (~1e-7) up to a few 1e-6.
+LOGIT_ATOL = 1e-5
 ROBUST = 'configs/robust/robust-tpavi_simpleconv_1xb4-300it_synthavs-s4-64x64.py'
 NO_ENCODER = ['model.audio_backbone.init_cfg=None']
 CFG_OPTIONS = {'model.audio_backbone.init_cfg': None}
@@ -68,8 +74,7 @@ def trained(synthavs_small, tmp_path_factory):
         osp.join(work, 'test'), '--out', out, '--cfg-options'
     ] + small_run_options(synthavs_small) + NO_ENCODER +
              ['test_dataloader.batch_size=1'])
-    with open(out, 'rb') as f:
-        preds = {clip['clip_id']: clip for clip in pickle.load(f)}
+    preds = {clip['clip_id']: clip for clip in load_av_results(out)}
     return synthavs_small, ckpt, preds
 
 
@@ -102,7 +107,8 @@ def _clip_arrays(root, clip_id):
 def _check_equal(pred, clip):
     masks, logits = _reference(clip)
     np.testing.assert_array_equal(pred['masks'], masks)
-    np.testing.assert_allclose(pred['logits'], logits, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(
+        pred['logits'], logits, rtol=0, atol=LOGIT_ATOL)
 
 
 def test_frame_folder_masks_equal_test_tool(trained, inferencer):
@@ -168,7 +174,7 @@ def test_arrays_and_inference_model_equal_test_tool(trained, inferencer):
     samples = inference_model(model, folder, wav)
     np.testing.assert_allclose(
         np.stack([s.seg_logits.data.numpy() for s in samples]), logits,
-        atol=1e-6, rtol=0)
+        atol=LOGIT_ATOL, rtol=0)
 
 
 def test_long_video_is_cut_into_clips(trained, inferencer, tmp_path):
@@ -187,7 +193,7 @@ def test_long_video_is_cut_into_clips(trained, inferencer, tmp_path):
         masks, logits = _reference(preds[clip_id])
         np.testing.assert_array_equal(pred['masks'][5 * k:5 * k + 5], masks)
         np.testing.assert_allclose(
-            pred['logits'][5 * k:5 * k + 5], logits, atol=1e-6, rtol=0)
+            pred['logits'][5 * k:5 * k + 5], logits, atol=LOGIT_ATOL, rtol=0)
     assert pred['masks'].shape[0] == 12
 
 

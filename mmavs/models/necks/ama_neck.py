@@ -166,8 +166,8 @@ class AMANeck(BaseAVNeck):
         outs = []
         for pos in range(len(self.ama_stages)):
             stage = self.ama_stages[pos]
-            feats[stage], out = self.align_stage(pos, feats[stage],
-                                                 audio_feat, gt_masks)
+            feats[stage], out = self.align_stage(pos, feats[stage], audio_feat,
+                                                 gt_masks)
             outs.append(out)
         return feats, self.collect_extras(outs)
 
@@ -178,12 +178,13 @@ class AMANeck(BaseAVNeck):
         index = self.in_index or list(range(len(self.in_channels)))
         return [index[s] for s in self.ama_stages]
 
-    def align_stage(self,
-                    pos: int,
-                    feat: Tensor,
-                    audio_feat: Tensor,
-                    gt_masks: Optional[Tensor] = None
-                    ) -> Tuple[Tensor, Dict[str, Tensor]]:
+    def align_stage(
+            self,
+            pos: int,
+            feat: Tensor,
+            audio_feat: Tensor,
+            gt_masks: Optional[Tensor] = None
+    ) -> Tuple[Tensor, Dict[str, Tensor]]:
         """Run the AMA block of one stage.
 
         Used by :meth:`forward` (post-hoc placement, on the finished
@@ -217,8 +218,7 @@ class AMANeck(BaseAVNeck):
                 f'than num_groups={block.num_groups}')
         region = None
         if self.gt_filter and gt_masks is not None:
-            if gt_masks.dim() != 4 or gt_masks.shape[:2] != (feat.shape[0],
-                                                              1):
+            if gt_masks.dim() != 4 or gt_masks.shape[:2] != (feat.shape[0], 1):
                 raise ValueError(
                     'AMANeck: gt_masks must be [B*T, 1, H, W] with '
                     f'B*T={feat.shape[0]}, got {tuple(gt_masks.shape)}')
@@ -228,7 +228,8 @@ class AMANeck(BaseAVNeck):
         return aligned, out
 
     def collect_extras(
-            self, outs: Sequence[Dict[str, Tensor]]) -> Dict[str, List[Tensor]]:
+            self, outs: Sequence[Dict[str,
+                                      Tensor]]) -> Dict[str, List[Tensor]]:
         """The ``ama_*`` extras (one entry per AMA stage, in order) from
         the outputs of :meth:`align_stage`."""
         keys = dict(audio='ama_audio_feats', visual='ama_visual_feats')
@@ -237,5 +238,4 @@ class AMANeck(BaseAVNeck):
                 group_feats='ama_group_feats',
                 group_index='ama_group_index',
                 relevance='ama_relevance')
-        return {name: [out[key] for out in outs]
-                for key, name in keys.items()}
+        return {name: [out[key] for out in outs] for key, name in keys.items()}

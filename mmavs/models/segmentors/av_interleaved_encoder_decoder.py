@@ -53,8 +53,8 @@ class AVInterleavedEncoderDecoder(AVEncoderDecoder):
             raise ValueError('AVInterleavedEncoderDecoder needs a neck that '
                              'aligns the stages (e.g. AMANeck)')
         missing = [
-            name for name in ('backbone_indices', 'align_stage',
-                              'collect_extras')
+            name
+            for name in ('backbone_indices', 'align_stage', 'collect_extras')
             if not hasattr(self.neck, name)
         ]
         if missing:

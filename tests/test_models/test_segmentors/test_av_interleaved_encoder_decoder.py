@@ -18,8 +18,9 @@ from mmavs.testing import packed_clip, repo_root
 
 init_default_scope('mmavs')
 
-TINY_CFG = (Path(repo_root()) / 'configs' / 'ravs' /
-            'ravs_simpleconv_1xb4-300it_synthavs-ms3-64x64.py')
+TINY_CFG = (
+    Path(repo_root()) / 'configs' / 'ravs' /
+    'ravs_simpleconv_1xb4-300it_synthavs-ms3-64x64.py')
 
 TINY_MIT = dict(
     type='MixVisionTransformer',
@@ -41,8 +42,7 @@ TINY_PVT = dict(
     depths=(1, 1, 1, 1))
 TINY_CONV = dict(type='SimpleConvNet', channels=(8, 16, 32, 64), depth=1)
 BACKBONES = dict(mit=TINY_MIT, pvt=TINY_PVT, conv=TINY_CONV)
-CHANNELS = dict(mit=(8, 16, 32, 64), pvt=(8, 16, 32, 64),
-                conv=(8, 16, 32, 64))
+CHANNELS = dict(mit=(8, 16, 32, 64), pvt=(8, 16, 32, 64), conv=(8, 16, 32, 64))
 
 
 def _model_cfg(backbone='conv', interleaved=True):
@@ -157,8 +157,7 @@ def test_next_stage_gets_the_remapped_map(backbone):
 
 
 @pytest.mark.parametrize('backbone', ['mit', 'conv'])
-def test_zeroed_audio_changes_the_last_stage_only_when_interleaved(
-        backbone):
+def test_zeroed_audio_changes_the_last_stage_only_when_interleaved(backbone):
     outs = {}
     for interleaved in (True, False):
         model = _build(backbone, interleaved)
@@ -194,8 +193,8 @@ def test_same_parameters_and_pretrained_backbone_loads_unchanged(tmp_path):
     # the interleaved model runs the loaded weights: with the AMA blocks
     # bypassed it gives the plain backbone's maps
     model.eval()
-    model.neck.align_stage = lambda pos, x, a, g=None: (x, dict(
-        audio=a, visual=x, group_feats=x, group_index=x, relevance=x))
+    model.neck.align_stage = lambda pos, x, a, g=None: (
+        x, dict(audio=a, visual=x, group_feats=x, group_index=x, relevance=x))
     inputs = _inputs()
     with torch.no_grad():
         feats, _, _ = model._fuse(inputs)
@@ -219,8 +218,7 @@ def test_contrastive_loss_gets_group_features_through_extras():
     clip = packed_clip(num_frames=5, size=64)
     clip['audio'] = np.random.default_rng(0).standard_normal(
         (5, 1, 96, 64)).astype(np.float32)
-    data = model.data_preprocessor(av_collate([PackAVSInputs()(clip)]),
-                                   True)
+    data = model.data_preprocessor(av_collate([PackAVSInputs()(clip)]), True)
     losses = model(**data, mode='loss')
     assert len(captured['ama_group_feats']) == 3
     assert captured['ama_group_feats'][2].shape == (5, 3, 32)
@@ -235,8 +233,8 @@ def test_contrastive_loss_gets_group_features_through_extras():
 
 def test_interleaved_needs_a_stagewise_neck():
     cfg = _model_cfg('conv')
-    cfg.neck = dict(type='AudioFiLMNeck', in_channels=(8, 16, 32, 64),
-                    audio_channels=128)
+    cfg.neck = dict(
+        type='AudioFiLMNeck', in_channels=(8, 16, 32, 64), audio_channels=128)
     with pytest.raises(TypeError, match='align_stage'):
         MODELS.build(cfg)
     cfg = _model_cfg('conv')

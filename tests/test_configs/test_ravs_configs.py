@@ -24,7 +24,8 @@ TINY = [n for n in ALL if 'synthavs' in n]
 # change the same flags and are checked by test_config_settings)
 TINY_RUN = [n for n in TINY if n.startswith('ravs_')] + [
     f'ravs-{kind}_simpleconv_1xb4-300it_synthavs-ms3-64x64.py'
-    for kind in ('baseline', 'gtf', 'gtfalign', 'sgsm', 'ama')
+    for kind in ('baseline', 'gtf', 'gtfalign', 'sgsm', 'ama', 'posthoc',
+                 'ueratio', 'posthoc-ueratio')
 ] + ['ravs-g28-14-5_simpleconv_1xb4-300it_synthavs-avss-64x64.py']
 
 
@@ -52,7 +53,7 @@ def _batch(num_frames, size, num_classes, clips=1, labelled=None):
 
 def test_config_set_is_complete():
     names = set(ALL)
-    assert set(TINY_RUN) <= names and len(TINY) == 19
+    assert set(TINY_RUN) <= names and len(TINY) == 24
     for audio in ('vggish', 'htsat'):
         for task in ('8xb2-40e_s4', '8xb2-40e_ms3', '8xb1-80e_avss',
                      '8xb8-40e_vpo-ss', '8xb8-40e_vpo-ms',
@@ -67,6 +68,12 @@ def test_config_set_is_complete():
         for task in ('ms3', 'avss'):
             assert (f'ravs-{kind}_simpleconv_1xb4-300it_synthavs-{task}'
                     '-64x64.py') in names
+    for task in ('s4', 'ms3', 'avss'):
+        assert (f'ravs-posthoc_simpleconv_1xb4-300it_synthavs-{task}'
+                '-64x64.py') in names
+    for task in ('8xb2-40e_ms3', '8xb1-80e_avss'):
+        assert f'ravs-posthoc_mit-b5-htsat_{task}-224x224.py' in names
+    assert 'ravs-posthoc_mit-b5-vggish_8xb2-40e_s4-224x224.py' in names
 
 
 @pytest.mark.parametrize('name', ALL)
@@ -75,6 +82,16 @@ def test_config_settings(name):
     model = cfg.model
     kind = name.split('_')[0]
     assert model.neck.type == 'AMANeck'
+    # AMA between the encoder stages unless the config is a post-hoc
+    # ablation
+    posthoc = kind.startswith('ravs-posthoc')
+    assert model.type == ('AVEncoderDecoder'
+                          if posthoc else 'AVInterleavedEncoderDecoder')
+    ratio = kind.endswith('ueratio')
+    assert model.decode_head.get('binary_rule', 'fg_divide') == (
+        'class_ratio' if ratio else 'fg_divide')
+    if posthoc or ratio:
+        kind = 'ravs'
     groups = {
         'ravs-g28-14-5': (28, 14, 5),
         'ravs-g10-7-5': (10, 7, 5),
@@ -180,13 +197,14 @@ def test_gtf_gets_sounding_masks_in_training_only():
     torch.manual_seed(0)
     model = MODELS.build(cfg.model)
     seen = []
-    forward = model.neck.forward
+    align = model.neck.align_stage
 
-    def spy(feats, audio, num_frames, gt_masks=None):
-        seen.append(gt_masks)
-        return forward(feats, audio, num_frames, gt_masks)
+    def spy(pos, feat, audio, gt_masks=None):
+        if pos == 0:
+            seen.append(gt_masks)
+        return align(pos, feat, audio, gt_masks)
 
-    model.neck.forward = spy
+    model.neck.align_stage = spy
     labelled = [True, False, True, True, True]
     batch = _batch(5, 64, 2, labelled=labelled)
     data = model.data_preprocessor(batch, True)
@@ -207,9 +225,14 @@ def test_gtf_gets_sounding_masks_in_training_only():
 
 
 @pytest.mark.slow
-def test_mit_b5_vggish_s4_forward_backward():
-    """The full-size S4 model (MiT-B5 + VGGish) at 64x64, T=5 (6-12 s)."""
-    cfg = _cfg('ravs_mit-b5-vggish_8xb2-40e_s4-224x224.py')
+@pytest.mark.parametrize('name', [
+    'ravs_mit-b5-vggish_8xb2-40e_s4-224x224.py',
+    'ravs_pvt-v2-b5-vggish_8xb2-40e_s4-224x224.py'
+])
+def test_full_size_s4_forward_backward(name):
+    """The full-size S4 models (MiT-B5 / PVT-v2-B5 + VGGish, AMA between
+    the encoder stages) at 64x64, T=5 (6-20 s each)."""
+    cfg = _cfg(name)
     torch.manual_seed(0)
     start = time.perf_counter()
     model = MODELS.build(cfg.model)
@@ -220,8 +243,10 @@ def test_mit_b5_vggish_s4_forward_backward():
     total = sum(v for k, v in losses.items() if 'loss' in k)
     total.backward()
     assert torch.isfinite(total)
-    assert model.backbone.layers[0][0].projection.weight.grad is not None
+    first = (model.backbone.layers[0][0].projection if 'mit' in name else
+             model.backbone.timm_model.patch_embed.proj)
+    assert first.weight.grad.abs().sum() > 0
     assert model.neck.blocks[2].relevance[0].weight.grad.abs().sum() > 0
     assert all(p.grad is None for p in model.audio_backbone.parameters())
-    print(f'MiT-B5 + VGGish S4 build + loss + backward at 64x64, T=5: '
+    print(f'{name} build + loss + backward at 64x64, T=5: '
           f'{time.perf_counter() - start:.1f} s')

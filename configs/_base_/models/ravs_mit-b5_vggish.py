@@ -2,15 +2,18 @@
 # MiT-B5 visual encoder and a frozen VGGish audio encoder, binary task
 # (S4/MS3) by default. See configs/ravs/README.md for every choice made
 # where the paper is silent.
-# - AMA (AMANeck): SGSM on the 1/4, 1/8, 1/16 maps (MiT-B5 stages 0-2,
-#   64/128/320 channels) with [14, 7, 5] DPC-KNN groups (k = 5), 2 group
-#   decoder layers per stage, MiT-B5's head counts (1, 2, 5); the 1/32 map
-#   goes to the decoder unchanged.
+# - AMA (AMANeck) interleaved with the encoder (AVInterleavedEncoderDecoder):
+#   SGSM after MiT-B5 stages 0-2 (1/4, 1/8, 1/16; 64/128/320 channels), each
+#   aligned map being the input of the next stage, with [14, 7, 5] DPC-KNN
+#   groups (k = 5), 2 group decoder layers per stage, MiT-B5's head counts
+#   (1, 2, 5). The ravs-posthoc_* configs align the finished backbone maps
+#   instead (AVEncoderDecoder).
 # - CST (InfoNCEGroupLoss) on the last AMA stage: tau = 0.1,
 #   epsilon_a = 0.5, lambda_csl = 0.1.
 # - UE decoder (UncertaintyHead): SegFormer-B5 MLP fusion (768 channels),
 #   temporal multi-head attention over the clip's frames, mask head +
-#   Dirichlet uncertainty head; lambda_seg = 1 on BCE + Dice + IoU;
+#   Dirichlet uncertainty head (binary rule 'fg_divide': higher uncertainty
+#   lowers the foreground score); lambda_seg = 1 on BCE + Dice + IoU;
 #   evidential loss (Sensoy et al. 2018) trains the Dirichlet parameters.
 # Pretrained weights (local files):
 #   pretrain/mit_b5.pth        NVlabs mit_b5.pth converted with mmseg's
@@ -24,7 +27,7 @@ data_preprocessor = dict(
     pad_val=0,
     seg_pad_val=255)
 model = dict(
-    type='AVEncoderDecoder',
+    type='AVInterleavedEncoderDecoder',
     data_preprocessor=data_preprocessor,
     backbone=dict(
         type='MixVisionTransformer',
@@ -59,7 +62,8 @@ model = dict(
         k=5,
         use_sgsm=True,
         group_mask=False,
-        dpc_assign='nearest_center'),
+        dpc_assign='nearest_center',
+        dpc_density='mean_exp'),
     decode_head=dict(
         type='UncertaintyHead',
         in_channels=(64, 128, 320, 512),
@@ -70,6 +74,10 @@ model = dict(
         alpha_offset=1.0,
         eps=1e-6,
         seg_loss_on='mask',
+        # binary decision: the foreground probability divided by
+        # 1 + normalised uncertainty ('class_ratio': Eq. 11 on both classes,
+        # which leaves binary decisions unchanged)
+        binary_rule='fg_divide',
         # clip length when neither the segmentor nor the frame metainfo
         # gives it (calling the head directly); the segmentor passes T
         num_frames=5,

@@ -70,16 +70,38 @@ class UncertaintyHead(BaseAVDecodeHead):
     :meth:`forward` returns ``(m, u)`` (``u`` = uncertainty logits, None
     without UE); :meth:`seg_logits` turns them into the output logits
     (what ``predict`` resizes, the segmentor post-processes and the
-    audio-visual losses see as ``extras['seg_logits']``):
-    semantic: ``log(Y / sum_c Y)`` (argmax = argmax Y); binary: one logit,
-    ``logit(Y_fg / (Y_bg + Y_fg))`` (sigmoid = normalised final foreground
-    score, so ``threshold`` applies to it). Note: the variance of a
-    two-class Dirichlet (a Beta) is the same for both classes, so for
-    binary tasks ``Y_fg / (Y_bg + Y_fg) = sigmoid(m)``: UE leaves binary
-    predictions unchanged and acts only through its training loss on the
-    shared features. With ``use_uncertainty=False`` the output is ``m``.
+    audio-visual losses see as ``extras['seg_logits']``): semantic:
+    ``log(Y / sum_c Y)`` (argmax = argmax Y); binary: one logit whose
+    sigmoid is the final foreground score (``threshold`` applies to it).
+    With ``use_uncertainty=False`` the output is ``m``.
 
-    Training (the paper does not say how alpha is trained): the
+    Binary tasks (one sigmoid channel), ``binary_rule``:
+
+    - Eq. 11 divides each class probability by its own normalised variance.
+      A two-class Dirichlet is a Beta, whose variance is the same for both
+      classes, so ``Y_fg / (Y_bg + Y_fg) = sigmoid(m)``: applied to the two
+      classes ``(1 - sigmoid(m), sigmoid(m))``, Eq. 11 can never change a
+      binary decision (``'class_ratio'``, the former rule, kept as an
+      option: its output logit is ``m``).
+    - The paper's stated effect (its Sec. 4.4: higher uncertainty "lowers
+      the prediction probability" of the sounding region in silent frames)
+      is on the foreground. ``'fg_divide'`` (default) applies Eq. 11's
+      division to the foreground probability alone and gives the
+      background the rest::
+
+          Y_fg = sigmoid(m) / (1 + delta),   Y_bg = 1 - Y_fg
+
+      with ``delta`` the per-frame min-max normalised Dirichlet variance
+      (in [0, 1]). The divisor is Eq. 11's ``delta + eps`` shifted by one
+      (``1 + delta`` instead of ``delta + eps``) so that Y stays a
+      probability that the usual threshold applies to: the frame's most
+      certain pixel keeps ``sigmoid(m)``, its most uncertain pixel has it
+      halved. A pixel is segmented when ``sigmoid(m) > threshold * (1 +
+      delta)``: a high-uncertainty region needs more evidence. The output
+      logit is ``logit(Y_fg) = log sigmoid(m) - log(sigmoid(-m) + delta)``
+      (computed with ``logaddexp``; equal to ``m`` where ``delta = 0``).
+
+        Training (the paper does not say how alpha is trained): the
     segmentation losses ``loss_decode`` (CE/BCE + Dice + IoU in the RAVS
     configs) apply to ``m`` (``seg_loss_on='mask'``, default) or to the
     final output (``'final'``), and ``loss_evidential`` (default
@@ -102,9 +124,14 @@ class UncertaintyHead(BaseAVDecodeHead):
         eps (float): epsilon of Eq. 11 (garbled in the paper text: "1 x
             10^-?"). Defaults to 1e-6.
         seg_loss_on (str): ``'mask'`` or ``'final'``. Defaults to 'mask'.
+        binary_rule (str): Binary decision rule, ``'fg_divide'`` (default)
+            or ``'class_ratio'`` (see above). Ignored for semantic tasks.
         num_frames (int, optional): T when neither the caller nor the
             metainfo gives it (see :meth:`BaseAVDecodeHead.clip_length`).
-        loss_evidential (dict): Evidential loss config.
+        loss_evidential (dict, optional): Evidential loss config. None
+            trains alpha through the final output only (Eq. 12 as printed:
+            needs ``seg_loss_on='final'``, and for binary tasks the
+            ``'fg_divide'`` rule, through which the uncertainty reaches Y).
         interpolate_mode (str): Resize mode of the fusion. Defaults to
             'bilinear'.
         **kwargs: :class:`BaseDecodeHead` arguments.
@@ -120,8 +147,10 @@ class UncertaintyHead(BaseAVDecodeHead):
                  alpha_offset: float = 1.0,
                  eps: float = 1e-6,
                  seg_loss_on: str = 'mask',
+                 binary_rule: str = 'fg_divide',
                  num_frames: Optional[int] = None,
-                 loss_evidential: ConfigType = dict(type='EvidentialLoss'),
+                 loss_evidential: Optional[ConfigType] = dict(
+                     type='EvidentialLoss'),
                  interpolate_mode: str = 'bilinear',
                  **kwargs) -> None:
         kwargs.setdefault('in_index', list(range(len(in_channels))))
@@ -135,6 +164,16 @@ class UncertaintyHead(BaseAVDecodeHead):
         if seg_loss_on not in ('mask', 'final'):
             raise ValueError(f"UncertaintyHead: seg_loss_on={seg_loss_on!r},"
                              " expected 'mask' or 'final'")
+        if binary_rule not in ('fg_divide', 'class_ratio'):
+            raise ValueError(f'UncertaintyHead: binary_rule={binary_rule!r}'
+                             ", expected 'fg_divide' or 'class_ratio'")
+        if use_uncertainty and loss_evidential is None and (
+                seg_loss_on != 'final' or
+            (self.out_channels == 1 and binary_rule == 'class_ratio')):
+            raise ValueError(
+                'UncertaintyHead: without loss_evidential alpha is trained '
+                "through the final output only: set seg_loss_on='final' "
+                "(and, for a binary head, binary_rule='fg_divide')")
         if alpha_offset < 0 or eps <= 0:
             raise ValueError('UncertaintyHead: alpha_offset must be >= 0 and '
                              f'eps > 0, got {alpha_offset}, {eps}')
@@ -159,6 +198,7 @@ class UncertaintyHead(BaseAVDecodeHead):
         self.alpha_offset = alpha_offset
         self.eps = eps
         self.seg_loss_on = seg_loss_on
+        self.binary_rule = binary_rule
         self.num_evidence = self.out_channels if self.out_channels > 1 else 2
         if use_uncertainty:
             hidden = uncertainty_channels or channels
@@ -171,7 +211,9 @@ class UncertaintyHead(BaseAVDecodeHead):
                     norm_cfg=self.norm_cfg,
                     act_cfg=self.act_cfg),
                 nn.Conv2d(hidden, self.num_evidence, 1))
-            self.loss_evidential = MODELS.build(loss_evidential)
+            self.loss_evidential = (
+                MODELS.build(loss_evidential)
+                if loss_evidential is not None else None)
 
     # ------------------------------------------------------------------
     def _temporal(self, x: Tensor, num_frames: int) -> Tensor:
@@ -230,7 +272,18 @@ class UncertaintyHead(BaseAVDecodeHead):
         """
         if u is None:
             return m
-        log_div = torch.log(self.uncertainty(u) + self.eps)
+        delta = self.uncertainty(u)
+        if m.shape[1] == 1 and self.binary_rule == 'fg_divide':
+            # logit(Y_fg), Y_fg = p / (1 + delta): log p - log(1 - p + delta)
+            delta = delta[:, 1:2]
+            positive = delta > 0
+            # log(delta) only where delta > 0 (no inf * 0 in the gradient)
+            log_delta = torch.log(torch.where(positive, delta, 1.0))
+            log_bg = F.logsigmoid(-m)
+            log_bg = torch.where(positive, torch.logaddexp(log_bg, log_delta),
+                                 log_bg)
+            return F.logsigmoid(m) - log_bg
+        log_div = torch.log(delta + self.eps)
         if m.shape[1] == 1:
             # logit(Y_fg / (Y_bg + Y_fg)), Y = (1 - p, p) / (delta + eps)
             return m - log_div[:, 1:2] + log_div[:, 0:1]
@@ -301,7 +354,7 @@ class UncertaintyHead(BaseAVDecodeHead):
         m, u = seg_logits
         seg = m if self.seg_loss_on == 'mask' else self.final_logits(m, u)
         losses = super().loss_by_feat(seg, batch_data_samples)
-        if u is not None:
+        if u is not None and self.loss_evidential is not None:
             label = self._stack_batch_gt(batch_data_samples).squeeze(1)
             u = resize(
                 u,

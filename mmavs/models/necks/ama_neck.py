@@ -19,12 +19,15 @@ class AMANeck(BaseAVNeck):
     backbone, with 14, 7 and 5 groups); the other stages pass through
     unchanged, so the decoder still sees every stage.
 
-    Deviation: in the paper AMA sits *between* encoder blocks (the
+    Placement: in the paper AMA sits *between* encoder blocks (the
     re-projected map is the input of the next encoder block).
-    :class:`AVEncoderDecoder` runs the visual backbone before the neck, so
-    here each stage's backbone output is aligned independently and the
-    aligned maps go to the decoder; an interleaved variant needs a backbone
-    that takes the audio.
+    :class:`AVInterleavedEncoderDecoder` (the default of the RAVS configs)
+    does that: it runs the backbone stage by stage and calls
+    :meth:`align_stage` after each AMA stage. Under the plain
+    :class:`AVEncoderDecoder` (the ``ravs-posthoc_*`` ablation configs)
+    :meth:`forward` aligns the finished backbone maps instead, each stage
+    independently. Both give the decoder the aligned maps and the same
+    extras.
 
     Each frame is aligned with its own audio embedding (``audio_feat`` is
     [B*T, D]; [B*T, L, D] audio tokens are accepted too); ``num_frames`` is
@@ -74,6 +77,10 @@ class AMANeck(BaseAVNeck):
         group_mask (bool): See :class:`SGSMBlock`. Defaults to False.
         dpc_assign (str): DPC-KNN assignment, ``'nearest_center'``
             (TCFormer, default) or ``'density_parent'`` (the paper's Eq. 4).
+        dpc_density (str): DPC-KNN local density, ``'mean_exp'``
+            (TCFormer's ``exp(-mean d^2)``, default) or ``'sum_exp'`` (the
+            paper's Eq. 3, a sum of exponentials over the k nearest
+            neighbours).
         gt_filter (bool): GT-mask filtering of the fusion in training.
             Defaults to False.
         in_index (Sequence[int], optional): Backbone outputs to use (all by
@@ -94,6 +101,7 @@ class AMANeck(BaseAVNeck):
                  use_sgsm: bool = True,
                  group_mask: bool = False,
                  dpc_assign: str = 'nearest_center',
+                 dpc_density: str = 'mean_exp',
                  gt_filter: bool = False,
                  in_index: Optional[Sequence[int]] = None,
                  init_cfg: Optional[dict] = None) -> None:
@@ -125,7 +133,8 @@ class AMANeck(BaseAVNeck):
                 chunk_size=chunk_size,
                 use_grouping=use_sgsm,
                 group_mask=group_mask,
-                assign=dpc_assign)
+                assign=dpc_assign,
+                density=dpc_density)
             for s, g, h in zip(self.ama_stages, self.num_groups, num_heads)
         ])
 
@@ -154,31 +163,79 @@ class AMANeck(BaseAVNeck):
             if f.shape[1] != c:
                 raise ValueError(f'AMANeck: stage {i} has {f.shape[1]} '
                                  f'channels, expected {c}')
-        extras: Dict[str, List[Tensor]] = dict(
-            ama_audio_feats=[], ama_visual_feats=[])
-        if self.use_sgsm:
-            extras.update(
-                ama_group_feats=[], ama_group_index=[], ama_relevance=[])
-        for stage, block in zip(self.ama_stages, self.blocks):
-            h, w = feats[stage].shape[2:]
-            if self.use_sgsm and block.num_groups > h * w:
+        outs = []
+        for pos in range(len(self.ama_stages)):
+            stage = self.ama_stages[pos]
+            feats[stage], out = self.align_stage(pos, feats[stage], audio_feat,
+                                                 gt_masks)
+            outs.append(out)
+        return feats, self.collect_extras(outs)
+
+    @property
+    def backbone_indices(self) -> List[int]:
+        """Backbone output index of each AMA stage (``in_index`` applied):
+        where :class:`AVInterleavedEncoderDecoder` runs the blocks."""
+        index = self.in_index or list(range(len(self.in_channels)))
+        return [index[s] for s in self.ama_stages]
+
+    def align_stage(
+            self,
+            pos: int,
+            feat: Tensor,
+            audio_feat: Tensor,
+            gt_masks: Optional[Tensor] = None
+    ) -> Tuple[Tensor, Dict[str, Tensor]]:
+        """Run the AMA block of one stage.
+
+        Used by :meth:`forward` (post-hoc placement, on the finished
+        backbone maps) and by :class:`AVInterleavedEncoderDecoder`
+        (interleaved placement: the returned map is the input of the next
+        encoder stage).
+
+        Args:
+            pos (int): Position of the stage in ``ama_stages``.
+            feat (Tensor): The stage's map [B*T, C, H, W].
+            audio_feat (Tensor): [B*T, D] (or [B*T, L, D]) audio features.
+            gt_masks (Tensor, optional): See :meth:`forward`.
+
+        Returns:
+            tuple: The aligned map and the stage's entries of the extras
+            (``audio``, ``visual`` and, with SGSM, ``group_feats``,
+            ``group_index``, ``relevance``); :meth:`collect_extras` turns a
+            list of them into the ``ama_*`` extras.
+        """
+        block = self.blocks[pos]
+        stage = self.ama_stages[pos]
+        expected = self.in_channels[stage]
+        if feat.dim() != 4 or feat.shape[1] != expected:
+            raise ValueError(f'AMANeck: AMA stage {stage} expects a map '
+                             f'[B*T, {expected}, H, W], got '
+                             f'{tuple(feat.shape)}')
+        h, w = feat.shape[2:]
+        if self.use_sgsm and block.num_groups > h * w:
+            raise ValueError(
+                f'AMANeck: stage {stage} has {h}x{w} tokens, fewer '
+                f'than num_groups={block.num_groups}')
+        region = None
+        if self.gt_filter and gt_masks is not None:
+            if gt_masks.dim() != 4 or gt_masks.shape[:2] != (feat.shape[0], 1):
                 raise ValueError(
-                    f'AMANeck: stage {stage} has {h}x{w} tokens, fewer '
-                    f'than num_groups={block.num_groups}')
-            region = None
-            if self.gt_filter and gt_masks is not None:
-                if gt_masks.dim() != 4 or gt_masks.shape[:2] != (
-                        feats[stage].shape[0], 1):
-                    raise ValueError(
-                        'AMANeck: gt_masks must be [B*T, 1, H, W] with '
-                        f'B*T={feats[stage].shape[0]}, got '
-                        f'{tuple(gt_masks.shape)}')
-                region = F.adaptive_avg_pool2d(gt_masks.float(), (h, w))
-            feats[stage], out = block(feats[stage], audio_feat, region)
-            extras['ama_audio_feats'].append(out['audio'])
-            extras['ama_visual_feats'].append(feats[stage])
-            if self.use_sgsm:
-                extras['ama_group_feats'].append(out['group_feats'])
-                extras['ama_group_index'].append(out['group_index'])
-                extras['ama_relevance'].append(out['relevance'])
-        return feats, extras
+                    'AMANeck: gt_masks must be [B*T, 1, H, W] with '
+                    f'B*T={feat.shape[0]}, got {tuple(gt_masks.shape)}')
+            region = F.adaptive_avg_pool2d(gt_masks.float(), (h, w))
+        aligned, out = block(feat, audio_feat, region)
+        out['visual'] = aligned
+        return aligned, out
+
+    def collect_extras(
+            self, outs: Sequence[Dict[str,
+                                      Tensor]]) -> Dict[str, List[Tensor]]:
+        """The ``ama_*`` extras (one entry per AMA stage, in order) from
+        the outputs of :meth:`align_stage`."""
+        keys = dict(audio='ama_audio_feats', visual='ama_visual_feats')
+        if self.use_sgsm:
+            keys.update(
+                group_feats='ama_group_feats',
+                group_index='ama_group_index',
+                relevance='ama_relevance')
+        return {name: [out[key] for out in outs] for key, name in keys.items()}

@@ -1,4 +1,5 @@
 # Copyright (c) mmavs contributors. All rights reserved.
 from .av_encoder_decoder import AVEncoderDecoder
+from .av_interleaved_encoder_decoder import AVInterleavedEncoderDecoder
 
-__all__ = ['AVEncoderDecoder']
+__all__ = ['AVEncoderDecoder', 'AVInterleavedEncoderDecoder']

@@ -1,5 +1,6 @@
 # Copyright (c) mmavs contributors. All rights reserved.
 from .audio_query_generator import AudioQueryGenerator
+from .backbone_stages import BackboneStages, backbone_stages
 from .cross_modal_mixer import CrossModalMixer
 from .deformable_encoder import DeformableEncoder
 from .dilated_sum_aspp import DilatedSumASPP
@@ -16,5 +17,5 @@ __all__ = [
     'DPCKNNResult', 'dpc_knn', 'dpc_knn_block_bytes', 'GroupDecoderLayer',
     'SGSMBlock', 'group_softmax', 'merge_groups', 'AudioQueryGenerator',
     'CrossModalMixer', 'DeformableEncoder', 'SinePositionalEncoding',
-    'mha_cfg', 'post_norm_layer_cfg'
+    'mha_cfg', 'post_norm_layer_cfg', 'BackboneStages', 'backbone_stages'
 ]

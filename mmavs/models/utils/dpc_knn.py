@@ -6,9 +6,14 @@ For the N tokens ``x_i`` of one frame (C channels) and the distance
 ``d_ij = ||x_i - x_j|| / sqrt(C)`` (normalised by ``sqrt(C)`` as in the
 token-clustering reference implementation, TCFormer's ``cluster_dpc_knn``):
 
-1. local density ``rho_i = exp(-mean_{j in kNN(i)} d_ij^2)``, where the k
-   nearest neighbours include the token itself (distance 0), as in the
-   reference;
+1. local density, ``density='mean_exp'`` (default, the reference):
+   ``rho_i = exp(-mean_{j in kNN(i)} d_ij^2)``, where the k nearest
+   neighbours include the token itself (distance 0);
+   ``density='sum_exp'`` (the RAVS paper's Eq. 3 as extracted, a sum of
+   exponentials over the k nearest neighbours):
+   ``rho_i = sum_{j in kNN(i), j != i} exp(-d_ij^2)``, the k nearest other
+   tokens (the exponent's square is the Gaussian kernel of DPC-KNN; the
+   paper's text lost it in extraction);
 2. ``delta_i = min_{j: rho_j > rho_i} d_ij``, the distance to the nearest
    token of higher density; the densest token gets the largest distance of
    the frame, ``max_ij d_ij``;
@@ -90,19 +95,24 @@ def dpc_knn(x: Tensor,
             num_clusters: int,
             k: int = 5,
             chunk_size: Optional[int] = None,
-            assign: str = 'nearest_center') -> DPCKNNResult:
+            assign: str = 'nearest_center',
+            density: str = 'mean_exp') -> DPCKNNResult:
     """Group the tokens of every frame with DPC-KNN.
 
     Args:
         x (Tensor): [B, N, C] tokens (B frames of N tokens).
         num_clusters (int): Number of groups P (1 <= P <= N).
-        k (int): Neighbours of the local density, the token itself
-            included (1 <= k <= N). Defaults to 5 (the reference default).
+        k (int): Neighbours of the local density: the token itself
+            included for ``'mean_exp'`` (1 <= k <= N), excluded for
+            ``'sum_exp'`` (1 <= k < N). Defaults to 5 (the reference
+            default).
         chunk_size (int, optional): Query rows per distance block. None
             picks the largest block under 2**25 elements; ``N`` computes
             the whole matrix at once.
         assign (str): ``'nearest_center'`` (default) or
             ``'density_parent'`` (see the module docstring).
+        density (str): ``'mean_exp'`` (default) or ``'sum_exp'`` (see the
+            module docstring).
 
     Returns:
         DPCKNNResult: ``assignment`` [B, N], ``centers`` [B, P],
@@ -115,8 +125,16 @@ def dpc_knn(x: Tensor,
     if not 1 <= num_clusters <= num_tokens:
         raise ValueError(f'dpc_knn: num_clusters={num_clusters} must be in '
                          f'[1, N={num_tokens}]')
-    if not 1 <= k <= num_tokens:
-        raise ValueError(f'dpc_knn: k={k} must be in [1, N={num_tokens}]')
+    if density not in ('mean_exp', 'sum_exp'):
+        raise ValueError(f"dpc_knn: density={density!r}, expected "
+                         "'mean_exp' or 'sum_exp'")
+    # sum_exp leaves the token itself out: k + 1 nearest, self dropped
+    k_used = k + 1 if density == 'sum_exp' else k
+    if not 1 <= k_used <= num_tokens:
+        raise ValueError(f'dpc_knn: k={k} must be in [1, N={num_tokens}]'
+                         + (' minus 1 (self excluded) for '
+                            "density='sum_exp'" if density == 'sum_exp'
+                            else ''))
     if assign not in ('nearest_center', 'density_parent'):
         raise ValueError(f"dpc_knn: assign={assign!r}, expected "
                          "'nearest_center' or 'density_parent'")
@@ -132,7 +150,7 @@ def dpc_knn(x: Tensor,
     starts = range(0, num_tokens, chunk)
 
     # pass 1: kNN density and the largest distance of each frame
-    density = x.new_empty(num_frames, num_tokens)
+    rho = x.new_empty(num_frames, num_tokens)
     max_d2 = x.new_zeros(num_frames)
     # one block covering all rows is kept for pass 2 (no recomputation)
     full_d2 = None
@@ -141,12 +159,16 @@ def dpc_knn(x: Tensor,
         d2 = _sq_dists(x[:, s:e], sq[:, s:e], x, sq)
         if chunk == num_tokens:
             full_d2 = d2
-        knn = d2.topk(k, dim=-1, largest=False, sorted=True).values
-        density[:, s:e] = torch.exp(-knn.mean(-1) * scale)
+        knn = d2.topk(k_used, dim=-1, largest=False, sorted=True).values
+        if density == 'sum_exp':
+            # the smallest distance is the token's own (0): drop it
+            rho[:, s:e] = torch.exp(-knn[..., 1:] * scale).sum(-1)
+        else:
+            rho[:, s:e] = torch.exp(-knn.mean(-1) * scale)
         max_d2 = torch.maximum(max_d2, d2.amax(dim=(1, 2)))
 
     # strict total order: denser first, lower index first among ties
-    order = torch.sort(density, dim=1, descending=True, stable=True).indices
+    order = torch.sort(rho, dim=1, descending=True, stable=True).indices
     rank = torch.empty_like(order)
     rank.scatter_(
         1, order,
@@ -167,7 +189,7 @@ def dpc_knn(x: Tensor,
         torch.isinf(delta), dist_max[:, None].expand_as(delta),
         (delta * scale).sqrt())
 
-    score = density * delta
+    score = rho * delta
     score.scatter_(1, order[:, :1], float('inf'))  # densest is a centre
     centers = torch.sort(
         score, dim=1, descending=True, stable=True).indices[:, :num_clusters]
@@ -185,7 +207,7 @@ def dpc_knn(x: Tensor,
         label = torch.full_like(order, -1)
         label.scatter_(1, centers, group_ids)
         assignment = label.gather(1, root)
-        return DPCKNNResult(assignment, centers, density, delta)
+        return DPCKNNResult(assignment, centers, rho, delta)
 
     # assignment to the nearest centre (ties: the higher-scored centre)
     c_feat = x.gather(1, centers[:, :, None].expand(-1, -1, channels))
@@ -193,7 +215,7 @@ def dpc_knn(x: Tensor,
     d2c = _sq_dists(c_feat, c_sq, x, sq)  # [B, P, N]
     assignment = d2c.argmin(dim=1)
     assignment.scatter_(1, centers, group_ids)
-    return DPCKNNResult(assignment, centers, density, delta)
+    return DPCKNNResult(assignment, centers, rho, delta)
 
 
 def dpc_knn_block_bytes(num_frames: int,

@@ -170,6 +170,8 @@ class SGSMBlock(BaseModule):
             to its tokens. Defaults to False.
         assign (str): DPC-KNN assignment rule, ``'nearest_center'``
             (default) or ``'density_parent'`` (see :func:`dpc_knn`).
+        density (str): DPC-KNN local density, ``'mean_exp'`` (default) or
+            ``'sum_exp'`` (see :func:`dpc_knn`).
         init_cfg (dict, optional): Initialization config.
     """
 
@@ -185,12 +187,17 @@ class SGSMBlock(BaseModule):
                  use_grouping: bool = True,
                  group_mask: bool = False,
                  assign: str = 'nearest_center',
+                 density: str = 'mean_exp',
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
         if assign not in ('nearest_center', 'density_parent'):
             raise ValueError(f"SGSMBlock: assign={assign!r}, expected "
                              "'nearest_center' or 'density_parent'")
+        if density not in ('mean_exp', 'sum_exp'):
+            raise ValueError(f"SGSMBlock: density={density!r}, expected "
+                             "'mean_exp' or 'sum_exp'")
         self.assign = assign
+        self.density = density
         if embed_dims % num_heads:
             raise ValueError(f'SGSMBlock: num_heads={num_heads} must divide '
                              f'embed_dims={embed_dims}')
@@ -252,7 +259,8 @@ class SGSMBlock(BaseModule):
 
         s = self.relevance(f_av).squeeze(-1)  # [B, N]
         p = self.num_groups
-        index = dpc_knn(f, p, self.k, self.chunk_size, self.assign).assignment
+        index = dpc_knn(f, p, self.k, self.chunk_size, self.assign,
+                        self.density).assignment
         weights = group_softmax(s, index, p)
         groups = merge_groups(f, weights, index, p)
         attn_mask = None

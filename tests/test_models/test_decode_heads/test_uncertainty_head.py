@@ -121,8 +121,8 @@ def test_semantic_final_logits_match_direct_formula():
     assert not torch.equal(out.argmax(1), m.argmax(1))
 
 
-def test_binary_output_is_normalised_foreground_logit():
-    head = _head(out_channels=1)
+def test_binary_class_ratio_rule_is_normalised_foreground_logit():
+    head = _head(out_channels=1, binary_rule='class_ratio')
     g = torch.Generator().manual_seed(2)
     m = torch.randn(2, 1, 3, 3, generator=g)
     u = torch.randn(2, 2, 3, 3, generator=g)
@@ -142,6 +142,81 @@ def test_binary_output_is_normalised_foreground_logit():
     torch.testing.assert_close(torch.sigmoid(out), y_fg / (y_fg + y_bg))
     # so the decision is unchanged: the output logit is m
     torch.testing.assert_close(out, m)
+
+
+def _u_for(alpha):
+    """Uncertainty logits giving these Dirichlet parameters when
+    alpha = softplus(u) (``alpha_offset=0``)."""
+    return torch.log(torch.expm1(torch.tensor(alpha, dtype=torch.float64)))
+
+
+def test_binary_fg_divide_uncertainty_lowers_the_score_and_flips():
+    """Hand-computed: one frame of 1 x 4 pixels, sigmoid(m) = 0.6 everywhere.
+
+    Beta(1, 1) has the largest variance (1/12) of the frame, Beta(10, 10)
+    the smallest (100 / (400 * 21)), so min-max scaling gives delta = 1 and
+    0 there, and Y_fg = 0.6 / (1 + delta) is 0.3 and 0.6.
+    """
+    head = _head(out_channels=1, alpha_offset=0.0).double()
+    m = torch.full((1, 1, 1, 4), 0.6, dtype=torch.float64).logit()
+    certain, uncertain = [10.0, 10.0], [1.0, 1.0]
+
+    def frame(pixels):  # [bg, fg] alpha per pixel -> u [1, 2, 1, 4]
+        return _u_for(pixels).T.reshape(1, 2, 1, 4)
+
+    before = frame([uncertain, certain, certain, certain])
+    after = frame([uncertain, certain, uncertain, uncertain])  # raise delta
+    score_before = torch.sigmoid(head.final_logits(m, before))[0, 0, 0]
+    score_after = torch.sigmoid(head.final_logits(m, after))[0, 0, 0]
+    torch.testing.assert_close(
+        score_before, torch.tensor([0.3, 0.6, 0.6, 0.6], dtype=torch.float64))
+    torch.testing.assert_close(
+        score_after, torch.tensor([0.3, 0.6, 0.3, 0.3], dtype=torch.float64))
+    # the decision at threshold 0.5 flips on the region whose delta rose
+    assert (score_before > 0.5).tolist() == [False, True, True, True]
+    assert (score_after > 0.5).tolist() == [False, True, False, False]
+    # an intermediate variance: delta = (v - v_min) / (v_max - v_min)
+    mid = frame([uncertain, certain, [2.0, 3.0], certain])
+    v = lambda a, b: a * b / ((a + b)**2 * (a + b + 1))  # noqa: E731
+    delta = (v(2, 3) - v(10, 10)) / (v(1, 1) - v(10, 10))
+    score = torch.sigmoid(head.final_logits(m, mid))[0, 0, 0, 2]
+    assert abs(score.item() - 0.6 / (1 + delta)) < 1e-9
+    # the former rule ignores the uncertainty on binary tasks
+    ratio = _head(out_channels=1, alpha_offset=0.0,
+                  binary_rule='class_ratio').double()
+    torch.testing.assert_close(
+        torch.sigmoid(ratio.final_logits(m, after))[0, 0, 0],
+        torch.full((4, ), 0.6, dtype=torch.float64))
+
+
+def test_binary_fg_divide_is_finite_for_saturated_logits():
+    head = _head(out_channels=1)
+    m = torch.tensor([-200.0, -5.0, 0.0, 5.0, 200.0]).view(1, 1, 1, 5)
+    u = torch.tensor([[0.0, -3.0, 1.0, 5.0, 2.0]] * 2).view(1, 2, 1, 5)
+    out = head.final_logits(m, u)
+    assert torch.isfinite(out[..., :4]).all()
+    assert out[0, 0, 0, 0] < -100  # still background
+    # where delta = 0 the logit is m; elsewhere it is lower
+    delta = head.uncertainty(u)[:, 1:2]
+    zero = delta == 0
+    assert zero.any()
+    torch.testing.assert_close(out[zero], m[zero])
+    assert (out[~zero] < m[~zero]).all()
+
+
+def test_alpha_trained_through_the_output_only():
+    head = _head(out_channels=1, loss_evidential=None, seg_loss_on='final')
+    losses = head.loss(_feats(), _samples(2 * T), {})
+    assert 'loss_evidential' not in losses
+    sum(v for k, v in losses.items() if k.startswith('loss')).backward()
+    assert head.uncertainty_head[1].weight.grad.abs().sum() > 0
+    with pytest.raises(ValueError, match="seg_loss_on='final'"):
+        _head(out_channels=1, loss_evidential=None)
+    with pytest.raises(ValueError, match='fg_divide'):
+        _head(out_channels=1, loss_evidential=None, seg_loss_on='final',
+              binary_rule='class_ratio')
+    with pytest.raises(ValueError, match='binary_rule'):
+        _head(binary_rule='gate')
 
 
 def _gt(samples):

@@ -210,3 +210,20 @@ def test_in_index_and_errors():
         _neck(num_groups=(6, 4, 17))(feats, audio)
     with pytest.raises(ValueError, match='channels'):
         _neck()([feats[1], feats[1], feats[2], feats[3]], audio)
+
+
+def test_dpc_options_reach_the_grouping():
+    """dpc_density / dpc_assign change the groups the blocks form (the
+    grouping itself is checked against Eq. 3 / 4 in test_dpc_knn)."""
+    feats, audio = _inputs()
+    torch.manual_seed(0)
+    _, base = _neck()(feats, audio)
+    torch.manual_seed(0)
+    neck = _neck(dpc_density='sum_exp', dpc_assign='density_parent')
+    assert all(b.density == 'sum_exp' and b.assign == 'density_parent'
+               for b in neck.blocks)
+    _, other = neck(feats, audio)
+    assert any(not torch.equal(a, b) for a, b in zip(
+        base['ama_group_index'], other['ama_group_index']))
+    with pytest.raises(ValueError, match='density'):
+        _neck(dpc_density='mean')

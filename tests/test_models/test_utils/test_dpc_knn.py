@@ -147,3 +147,30 @@ def test_density_parent_assignment():
             assert res.assignment[b, i] == res.assignment[b, j]
     with pytest.raises(ValueError, match='assign'):
         dpc_knn(y, 2, assign='chain')
+
+
+def test_sum_exp_density_matches_eq3():
+    """Eq. 3: rho_i = sum over the k nearest other tokens of exp(-d^2)."""
+    g = torch.Generator().manual_seed(5)
+    x = torch.randn(2, 20, 4, generator=g)
+    k = 3
+    res = dpc_knn(x, 3, k=k, density='sum_exp')
+    d = torch.cdist(x.double(), x.double()) / 4**0.5
+    d = d + torch.diag(torch.full((20, ), float('inf'), dtype=d.dtype))
+    knn = d.topk(k, dim=-1, largest=False).values  # self excluded
+    rho = torch.exp(-knn**2).sum(-1)
+    torch.testing.assert_close(res.density.double(), rho, atol=1e-5, rtol=0)
+    # the densest token (by Eq. 3) is a centre
+    for b in range(2):
+        assert int(rho[b].argmax()) in res.centers[b].tolist()
+    # Eq. 3 and the mean-exp density differ, and the blobs are still found
+    mean = dpc_knn(x, 3, k=k).density
+    assert not torch.allclose(res.density, mean)
+    blobs, labels = _blobs()
+    found = dpc_knn(blobs[None], 4, density='sum_exp',
+                    assign='density_parent').assignment[0]
+    assert _same_partition(found, labels)
+    with pytest.raises(ValueError, match='self excluded'):
+        dpc_knn(x, 3, k=20, density='sum_exp')
+    with pytest.raises(ValueError, match='density'):
+        dpc_knn(x, 3, density='mean')

@@ -57,12 +57,21 @@ def _baddbmm_flop_jit(inputs, outputs) -> int:
     return n * c * t * d
 
 
-#: Operators mmengine 0.10 does not count that carry the attention and
+def _bmm_flop_jit(inputs, outputs) -> int:
+    """``bmm(a, b)``, also with ``out=`` (a third input, which mmengine's
+    own handle refuses)."""
+    from mmengine.analysis.jit_handles import get_shape
+    (n, c, t), d = get_shape(inputs[0]), get_shape(inputs[1])[-1]
+    return n * c * t * d
+
+
+#: Operators mmengine 0.10 does not count (or refuses in a form used here) that carry the attention and
 #: distance products of these models (1 flop = 1 multiply-add, mmengine's
 #: convention).
 EXTRA_HANDLES = {
     'aten::scaled_dot_product_attention': _sdpa_flop_jit,
     'aten::baddbmm': _baddbmm_flop_jit,
+    'aten::bmm': _bmm_flop_jit,
 }
 
 

@@ -9,7 +9,11 @@ each child of the decode head (a ``ModuleList`` child counts as one part:
 the sum of its members). ``decode_head.(rest)`` is the head's time outside
 its children (resizing, reshapes, the combination of outputs); ``other``
 is the segmentor's time outside the parts (in training: the losses, which
-also have their own rows, and the data preprocessing).
+also have their own rows, and the data preprocessing). The FLOP counter
+attributes an operator to a module only when the module is called (not
+its ``forward`` directly, as the segmentor does with the decode head), so
+the ``decode_head`` row counts its children, and the head's own operators
+(the resizes of the fusion) count in ``other``.
 
 For each part it prints
 
@@ -338,7 +342,8 @@ def profile(args: argparse.Namespace) -> dict:
         if median(name) > 0 or macs[name]:
             rows.append((name, median(name), macs[name]))
     rows.append(('decode_head.(rest)', median('decode_head.(rest)'), None))
-    rows.append(('other', median('other'), None))
+    counted = sum(macs[n] for n in top)
+    rows.append(('other', median('other'), macs['total'] - counted))
     rows.append(('forward total', median('forward total'), macs['total']))
     out = dict(
         gemm_gflops=gemm, rows=rows, num_frames=num_frames, device=device)

@@ -65,9 +65,9 @@ def _bmm_flop_jit(inputs, outputs) -> int:
     return n * c * t * d
 
 
-#: Operators mmengine 0.10 does not count (or refuses in a form used here) that carry the attention and
-#: distance products of these models (1 flop = 1 multiply-add, mmengine's
-#: convention).
+#: Operators that carry the attention and distance products of these models
+#: and that mmengine 0.10 does not count (or refuses in the form used here:
+#: ``bmm`` with ``out=``); 1 flop = 1 multiply-add, mmengine's convention.
 EXTRA_HANDLES = {
     'aten::scaled_dot_product_attention': _sdpa_flop_jit,
     'aten::baddbmm': _baddbmm_flop_jit,
@@ -90,8 +90,7 @@ def flop_analyzer(model: nn.Module, batch: dict):
     """
     from mmengine.analysis import FlopAnalyzer
     inputs = batch['inputs']
-    wrapper = TensorForward(model, inputs['num_frames'],
-                            batch['data_samples'])
+    wrapper = TensorForward(model, inputs['num_frames'], batch['data_samples'])
     analyzer = FlopAnalyzer(wrapper, (inputs['frames'], inputs['audio']))
     analyzer.set_op_handle(**EXTRA_HANDLES)
     analyzer.unsupported_ops_warnings(False)
@@ -114,4 +113,6 @@ class no_mha_fastpath:
         return False
 
 
-__all__ = ['EXTRA_HANDLES', 'TensorForward', 'flop_analyzer', 'no_mha_fastpath']
+__all__ = [
+    'EXTRA_HANDLES', 'TensorForward', 'flop_analyzer', 'no_mha_fastpath'
+]

@@ -1,6 +1,7 @@
 # Copyright (c) mmavs contributors. All rights reserved.
 """profile_model.py and benchmark_train.py (the numbers they print are
-benchmarks, not checked here; the tests check what is counted)."""
+benchmarks, not checked here; the tests check what is counted). Their
+``--help`` is tested with the other tools in test_analysis_tools.py."""
 import argparse
 import os.path as osp
 
@@ -11,18 +12,6 @@ from mmavs.testing import repo_root
 from mmavs.testing.tools import load_tool_module
 
 RAVS = 'configs/ravs/ravs_simpleconv_1xb4-300it_synthavs-s4-64x64.py'
-
-
-@pytest.mark.parametrize('path', [
-    'tools/analysis_tools/profile_model.py',
-    'tools/analysis_tools/benchmark_train.py'
-])
-def test_help(path, capsys):
-    tool = load_tool_module(path)
-    with pytest.raises(SystemExit) as exit_info:
-        tool.parse_args(['--help'])
-    assert exit_info.value.code == 0
-    assert 'usage:' in capsys.readouterr().out
 
 
 def test_profile_model_rows_and_counts():
@@ -49,7 +38,7 @@ def test_profile_model_rows_and_counts():
     assert rows['decode_head.temporal_attn'][1] == \
         pixels * 4 * 32 * 32 + 2 * 16 * 16 * 5 * 5 * 32
     parts = sum(rows[n][1] for n in ('backbone', 'audio_backbone', 'neck',
-                                      'decode_head', 'other'))
+                                     'decode_head', 'other'))
     assert parts == rows['forward total'][1]
     # 'other': the head's bilinear resizes of its 3 stages to 16 x 16, which
     # run in its forward (4 per output element for mmengine)
@@ -66,8 +55,13 @@ def test_backbone_checkpointing_switch_keeps_gradients():
     tool = load_tool_module('tools/analysis_tools/benchmark_train.py')
     torch.manual_seed(0)
     mit = MixVisionTransformer(
-        embed_dims=8, num_layers=[1, 1], num_heads=[1, 1], num_stages=2,
-        out_indices=(0, 1), sr_ratios=[2, 1], patch_sizes=[7, 3],
+        embed_dims=8,
+        num_layers=[1, 1],
+        num_heads=[1, 1],
+        num_stages=2,
+        out_indices=(0, 1),
+        sr_ratios=[2, 1],
+        patch_sizes=[7, 3],
         strides=[4, 2])
     x = torch.randn(2, 3, 32, 32, requires_grad=True)
     sum(o.sum() for o in mit(x)).backward()
@@ -82,13 +76,12 @@ def test_backbone_checkpointing_switch_keeps_gradients():
 
 
 @pytest.mark.slow
-def test_benchmark_train_runs_baseline_and_switches(synthavs_small,
-                                                   capsys):
+def test_benchmark_train_runs_baseline_and_switches(synthavs_small, capsys):
     tool = load_tool_module('tools/analysis_tools/benchmark_train.py')
     tool.main([
-        osp.join(repo_root(), RAVS), '--data-root', synthavs_small,
-        '--iters', '2', '--warmup', '1', '--num-workers', '0', '--threads',
-        '1', '--channels-last'
+        osp.join(repo_root(), RAVS), '--data-root', synthavs_small, '--iters',
+        '2', '--warmup', '1', '--num-workers', '0', '--threads', '1',
+        '--channels-last'
     ])
     out = capsys.readouterr().out
     lines = out.splitlines()

@@ -309,14 +309,17 @@ def main(argv=None) -> None:
               'timed iterations per setting, each in a fresh process')
         rows = []
         for i, setting in enumerate(settings):
-            cmd = [sys.executable, os.path.abspath(__file__), args.config,
-                   '--iters', str(args.iters), '--warmup', str(args.warmup),
-                   '--_child', json.dumps([setting,
-                                           os.path.join(tmp, f'run{i}')])]
+            cmd = [
+                sys.executable,
+                os.path.abspath(__file__), args.config, '--iters',
+                str(args.iters), '--warmup',
+                str(args.warmup), '--_child',
+                json.dumps([setting, os.path.join(tmp, f'run{i}')])
+            ]
             for flag, value in (('--batch-size', args.batch_size),
                                 ('--num-workers', args.num_workers),
-                                ('--data-root', data_root),
-                                ('--threads', args.threads)):
+                                ('--data-root', data_root), ('--threads',
+                                                             args.threads)):
                 if value is not None:
                     cmd += [flag, str(value)]
             if args.cfg_options:

@@ -314,8 +314,8 @@ def profile(args: argparse.Namespace) -> dict:
     timer.remove()
 
     head_children = [
-        n for n in parts
-        if n.startswith('decode_head.') and not n.startswith('decode_head.loss')
+        n for n in parts if n.startswith('decode_head.')
+        and not n.startswith('decode_head.loss')
     ]
     top = [
         n for n in ('backbone', 'audio_backbone', 'neck', 'decode_head')
@@ -337,8 +337,8 @@ def profile(args: argparse.Namespace) -> dict:
         if name.startswith('decode_head.') and 'decode_head' not in [
                 r[0] for r in rows
         ]:
-            rows.append(('decode_head', median('decode_head'),
-                         macs['decode_head']))
+            rows.append(
+                ('decode_head', median('decode_head'), macs['decode_head']))
         if median(name) > 0 or macs[name]:
             rows.append((name, median(name), macs[name]))
     rows.append(('decode_head.(rest)', median('decode_head.(rest)'), None))
@@ -362,12 +362,12 @@ def format_table(result: dict, gemm_size: int) -> str:
         f'{"part":<34} {"time s":>8} {"GMACs":>8} {"GFLOP/s":>8} '
         f'{"% GEMM":>7} {"x backbone":>10}'
     ]
-    backbone = next((t for n, t, _ in result['rows'] if n == 'backbone'),
-                    None)
+    backbone = next((t for n, t, _ in result['rows'] if n == 'backbone'), None)
     for name, seconds, macs in result['rows']:
         if macs:
             rate = 2 * macs / max(seconds, 1e-12) / 1e9
-            cols = f'{macs / 1e9:>8.2f} {rate:>8.1f} {100 * rate / gemm:>6.0f}%'
+            share = 100 * rate / gemm
+            cols = f'{macs / 1e9:>8.2f} {rate:>8.1f} {share:>6.0f}%'
         else:
             cols = f'{"-":>8} {"-":>8} {"-":>7}'
         ratio = f'{seconds / backbone:>10.2f}' if backbone else f'{"-":>10}'

@@ -178,8 +178,8 @@ class UncertaintyHead(BaseAVDecodeHead):
         # channels-last x: the token view [B, T, H*W, C] is free, and so is
         # the channels-last [N, C, H, W] view of the result
         n, c, h, w = x.shape
-        seq = x.permute(0, 2, 3, 1).reshape(n // num_frames, num_frames,
-                                            h * w, c)
+        b = n // num_frames
+        seq = x.permute(0, 2, 3, 1).reshape(b, num_frames, h * w, c)
         seq = self.temporal_norm(seq + self.temporal_attn(seq))
         return seq.view(n, h, w, c).permute(0, 3, 1, 2)
 
@@ -205,8 +205,8 @@ class UncertaintyHead(BaseAVDecodeHead):
                 align_corners=self.align_corners)
             for conv, f in zip(self.convs, feats)
         ]
-        x = self.fusion_conv(
-            torch.cat(outs, dim=1).contiguous(memory_format=torch.channels_last))
+        x = torch.cat(outs, dim=1)
+        x = self.fusion_conv(x.contiguous(memory_format=torch.channels_last))
         if self.use_temporal_attn:
             x = self._temporal(x, num_frames)
         m = self.cls_seg(x)

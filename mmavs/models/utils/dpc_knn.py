@@ -38,8 +38,9 @@ Memory: the N x N distance matrix is never held for all rows at once when
 matrix of the density pass is reused for ``delta``; chunked, ``delta`` is
 computed with the tokens in density order, where a block of queries needs
 only the (denser) keys before its end: half the products, and no N x N
-comparison mask, so a chunked run costs about as much as an unchunked one. The default
-chunk size keeps a block under 2**25 elements (128 MiB in float32).
+comparison mask, so a chunked run costs about as much as an unchunked
+one. The default chunk size keeps a block under 2**25 elements (128 MiB in
+float32).
 Everything runs under ``torch.no_grad()``.
 """
 import math
@@ -150,8 +151,7 @@ def _nearest_denser_chunked(query: Tensor, keys: Tensor, order: Tensor,
     for s in range(0, num_tokens, chunk):
         e = min(s + chunk, num_tokens)
         d2 = _sq_dists(query[:, s:e], keys[:, :e], buffer)
-        d2[:, :, s:e].masked_fill_(not_denser[:e - s, :e - s],
-                                   float('inf'))
+        d2[:, :, s:e].masked_fill_(not_denser[:e - s, :e - s], float('inf'))
         torch.min(d2, -1, out=(delta_s[:, s:e], parent_s[:, s:e]))
     delta = torch.empty_like(delta_s).scatter_(1, order, delta_s)
     parent = torch.empty_like(order).scatter_(1, order,
@@ -265,8 +265,8 @@ def dpc_knn(x: Tensor,
         return DPCKNNResult(assignment, centers, density, delta)
 
     # assignment to the nearest centre (ties: the higher-scored centre)
-    c_query = query.gather(
-        1, centers[:, :, None].expand(-1, -1, query.shape[2]))
+    c_query = query.gather(1, centers[:, :,
+                                      None].expand(-1, -1, query.shape[2]))
     d2c = _sq_dists(c_query, keys)  # [B, P, N]
     assignment = d2c.argmin(dim=1)
     assignment.scatter_(1, centers, group_ids)

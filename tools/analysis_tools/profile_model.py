@@ -364,10 +364,12 @@ def format_table(result: dict, gemm_size: int) -> str:
     ]
     backbone = next((t for n, t, _ in result['rows'] if n == 'backbone'), None)
     for name, seconds, macs in result['rows']:
-        if macs:
-            rate = 2 * macs / max(seconds, 1e-12) / 1e9
+        if macs and seconds >= 1e-3:  # no rate of an unmeasurable time
+            rate = 2 * macs / seconds / 1e9
             share = 100 * rate / gemm
             cols = f'{macs / 1e9:>8.2f} {rate:>8.1f} {share:>6.0f}%'
+        elif macs:
+            cols = f'{macs / 1e9:>8.2f} {"-":>8} {"-":>7}'
         else:
             cols = f'{"-":>8} {"-":>8} {"-":>7}'
         ratio = f'{seconds / backbone:>10.2f}' if backbone else f'{"-":>10}'

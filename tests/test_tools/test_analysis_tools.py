@@ -18,7 +18,9 @@ TOOLS = ('tools/misc/print_config.py', 'tools/misc/publish_model.py',
          'tools/analysis_tools/get_flops.py',
          'tools/analysis_tools/analyze_logs.py',
          'tools/analysis_tools/confusion_matrix.py',
-         'tools/analysis_tools/metric_audit.py')
+         'tools/analysis_tools/metric_audit.py',
+         'tools/analysis_tools/profile_model.py',
+         'tools/analysis_tools/benchmark_train.py')
 
 
 @pytest.mark.parametrize('path', TOOLS)

@@ -4,8 +4,10 @@
 For the AMA maps of a 224 x 224 frame (N = 3136 tokens of C = 64 at 1/4,
 784 x 128 at 1/8, 196 x 320 at 1/16, with 14 / 7 / 5 groups) it prints
 the time per frame and the peak memory increase of a batch of frames,
-unchunked (the whole N x N distance matrix at once) and chunked (blocks of
-``--chunk-size`` query rows).
+unchunked (the whole N x N distance matrix at once), chunked with the
+library's default block (``chunk_size=None``: the most rows under 2**25
+elements) and chunked with blocks of ``--chunk-size`` query rows, and the
+time of each run relative to the unchunked one of the same setting.
 
 Peak memory is measured in a fresh subprocess per setting: the increase of
 the peak resident set size (``ru_maxrss``) over the resident size just
@@ -62,7 +64,8 @@ def run_one(args, tokens: int, channels: int, groups: int, chunk) -> dict:
     device = torch.device(args.device)
     gen = torch.Generator().manual_seed(0)
     x = torch.randn(args.frames, tokens, channels, generator=gen).to(device)
-    chunk_rows = tokens if chunk is None else chunk
+    # chunk: None = unchunked, 0 = the library default, else rows
+    chunk_rows = tokens if chunk is None else (chunk or None)
     if device.type == 'cuda':
         torch.cuda.synchronize()
         torch.cuda.reset_peak_memory_stats()
@@ -85,7 +88,8 @@ def run_one(args, tokens: int, channels: int, groups: int, chunk) -> dict:
         tokens=tokens,
         channels=channels,
         groups=groups,
-        chunk=chunk_rows,
+        chunk=dpc_knn_block_bytes(args.frames, tokens, chunk_rows) //
+        (4 * args.frames * tokens),
         ms_per_frame=1000 * sorted(times)[len(times) // 2] / args.frames,
         peak_mib=max(peak, 0) / 2**20,
         block_mib=dpc_knn_block_bytes(args.frames, tokens, chunk_rows) / 2**20)
@@ -99,11 +103,12 @@ def main(argv=None) -> None:
         return
     print(f'DPC-KNN, {args.frames} frames per call, k={args.k}, '
           f'device={args.device}, median of {args.repeats}')
-    print(f'{"N":>5} {"C":>4} {"P":>3} {"mode":>12} {"ms/frame":>9} '
-          f'{"peak MiB":>9} {"block MiB":>10}')
+    print(f'{"N":>5} {"C":>4} {"P":>3} {"mode":>18} {"ms/frame":>9} '
+          f'{"x unchunked":>11} {"peak MiB":>9} {"block MiB":>10}')
     for tokens, channels, groups in SETTINGS:
-        for chunk in (None, args.chunk_size):
-            if chunk is not None and chunk >= tokens:
+        base = None
+        for chunk in (None, 0, args.chunk_size):
+            if chunk and chunk >= tokens:
                 continue
             cmd = [
                 sys.executable, __file__, '--_child',
@@ -117,10 +122,16 @@ def main(argv=None) -> None:
             out = subprocess.run(
                 cmd, check=True, capture_output=True, text=True).stdout
             res = json.loads(out.strip().splitlines()[-1])
-            mode = 'unchunked' if chunk is None else f'chunk {chunk}'
-            print(f'{tokens:>5} {channels:>4} {groups:>3} {mode:>12} '
-                  f'{res["ms_per_frame"]:>9.2f} {res["peak_mib"]:>9.1f} '
-                  f'{res["block_mib"]:>10.1f}')
+            if chunk is None:
+                mode, base = 'unchunked', res['ms_per_frame']
+            elif chunk == 0:
+                mode = f'default ({res["chunk"]} rows)'
+            else:
+                mode = f'chunk {chunk}'
+            print(f'{tokens:>5} {channels:>4} {groups:>3} {mode:>18} '
+                  f'{res["ms_per_frame"]:>9.2f} '
+                  f'{res["ms_per_frame"] / base:>11.2f} '
+                  f'{res["peak_mib"]:>9.1f} {res["block_mib"]:>10.1f}')
 
 
 if __name__ == '__main__':

@@ -9,7 +9,7 @@ frames at ``--shape`` and the audio its audio backbone expects, and counts
 the operators it supports (convolutions, matmuls, normalisations, ...; an
 operator it does not know is listed and counted as 0, as in mmseg's tool;
 this tool adds handles for the attention and batched-product operators the
-models here use, see :data:`EXTRA_HANDLES`).
+models here use, see :data:`mmavs.utils.complexity.EXTRA_HANDLES`).
 The FLOPs are for the whole clip (all frames and their audio).
 
 Example::
@@ -19,10 +19,8 @@ Example::
         --shape 224 --num-frames 5
 """
 import argparse
-from typing import List
 
 import torch
-from torch import nn
 
 from mmavs.utils import add_cfg_options_arg
 
@@ -45,56 +43,6 @@ def parse_args(argv=None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-class _TensorForward(nn.Module):
-    """``model(frames, audio)``: the segmentor's tensor mode, traceable.
-
-    The jit tracer behind the FLOP counter takes tensors only; the clip
-    length and the data samples are held here.
-    """
-
-    def __init__(self, model: nn.Module, num_frames: int, data_samples: List):
-        super().__init__()
-        self.model = model
-        self.num_frames = num_frames
-        self.data_samples = data_samples
-
-    def forward(self, frames, audio):
-        out = self.model._forward(
-            dict(frames=frames, audio=audio, num_frames=self.num_frames),
-            self.data_samples)
-        while isinstance(out, (list, tuple)):
-            out = out[0]
-        if isinstance(out, dict):
-            out = next(iter(out.values()))
-        return out
-
-
-def _sdpa_flop_jit(inputs, outputs) -> int:
-    """``scaled_dot_product_attention(q, k, v)``: ``q k^T`` and ``a v``."""
-    from mmengine.analysis.jit_handles import get_shape
-    q, k, v = (get_shape(x) for x in inputs[:3])
-    batch = 1
-    for dim in q[:-2]:
-        batch *= dim
-    return batch * q[-2] * k[-2] * (q[-1] + v[-1])
-
-
-def _baddbmm_flop_jit(inputs, outputs) -> int:
-    """``baddbmm(input, b1, b2)``: the batched product ``b1 @ b2``."""
-    from mmengine.analysis.jit_handles import get_shape
-    (n, c, t), d = get_shape(inputs[1]), get_shape(inputs[2])[-1]
-    return n * c * t * d
-
-
-#: Operators mmengine 0.10 does not count that carry the attention and
-#: distance products of these models (1 flop = 1 multiply-add, mmengine's
-#: convention).
-EXTRA_HANDLES = {
-    'aten::scaled_dot_product_attention': _sdpa_flop_jit,
-    'aten::baddbmm': _baddbmm_flop_jit,
-}
-
-
 def complexity(config: str,
                shape=(224, 224),
                num_frames: int = 5,
@@ -102,7 +50,8 @@ def complexity(config: str,
                show_table: bool = False) -> dict:
     """Count the FLOPs of one clip.
 
-    ``mmengine.analysis.FlopAnalyzer`` with :data:`EXTRA_HANDLES`; PyTorch's
+    ``mmengine.analysis.FlopAnalyzer`` with
+    :data:`mmavs.utils.complexity.EXTRA_HANDLES`; PyTorch's
     fused multi-head-attention fast path (an operator no counter knows) is
     switched off while tracing, so ``nn.MultiheadAttention`` is counted
     through its linear layers and attention products.
@@ -119,12 +68,13 @@ def complexity(config: str,
         ``params_str``, ``out_table`` (empty unless ``show_table``) and
         ``uncounted`` (operator -> number of calls counted as 0).
     """
-    from mmengine.analysis import FlopAnalyzer, parameter_count
+    from mmengine.analysis import parameter_count
     from mmengine.analysis.print_helper import complexity_stats_table
 
     from mmavs.registry import MODELS
     from mmavs.testing import audio_input_shape, synthetic_av_batch
     from mmavs.utils import load_config, register_all_modules
+    from mmavs.utils.complexity import flop_analyzer, no_mha_fastpath
     register_all_modules()
     cfg = load_config(config, cfg_options)
     model = MODELS.build(cfg.model)
@@ -139,22 +89,12 @@ def complexity(config: str,
         size=height,
         audio_shape=audio_input_shape(cfg.model.audio_backbone),
         num_classes=model.decode_head.num_classes)
-    wrapper = _TensorForward(model, num_frames, batch['data_samples'])
-    inputs = (batch['inputs']['frames'], batch['inputs']['audio'])
-    analyzer = FlopAnalyzer(wrapper, inputs)
-    analyzer.set_op_handle(**EXTRA_HANDLES)
-    analyzer.unsupported_ops_warnings(False)
-    analyzer.uncalled_modules_warnings(False)
-    fastpath = torch.backends.mha.get_fastpath_enabled()
-    torch.backends.mha.set_fastpath_enabled(False)
-    try:
-        with torch.no_grad():
-            flops = analyzer.total()
-            table = complexity_stats_table(
-                flops=analyzer, show_param_shapes=False) if show_table else ''
-    finally:
-        torch.backends.mha.set_fastpath_enabled(fastpath)
-    params = parameter_count(wrapper)['']
+    analyzer = flop_analyzer(model, batch)
+    with no_mha_fastpath(), torch.no_grad():
+        flops = analyzer.total()
+        table = complexity_stats_table(
+            flops=analyzer, show_param_shapes=False) if show_table else ''
+    params = parameter_count(model)['']
     return dict(
         flops=flops,
         params=params,

@@ -9,6 +9,7 @@ from mmseg.utils import ConfigType, SampleList
 from torch import Tensor, nn
 
 from mmavs.registry import MODELS
+from ..utils import TemporalAttention
 from .base_av_decode_head import BaseAVDecodeHead
 
 
@@ -191,8 +192,7 @@ class UncertaintyHead(BaseAVDecodeHead):
             act_cfg=self.act_cfg)
         self.use_temporal_attn = use_temporal_attn
         if use_temporal_attn:
-            self.temporal_attn = nn.MultiheadAttention(
-                channels, temporal_heads, batch_first=True)
+            self.temporal_attn = TemporalAttention(channels, temporal_heads)
             self.temporal_norm = nn.LayerNorm(channels)
         self.use_uncertainty = use_uncertainty
         self.alpha_offset = alpha_offset
@@ -217,14 +217,13 @@ class UncertaintyHead(BaseAVDecodeHead):
 
     # ------------------------------------------------------------------
     def _temporal(self, x: Tensor, num_frames: int) -> Tensor:
+        # channels-last x: the token view [B, T, H*W, C] is free, and so is
+        # the channels-last [N, C, H, W] view of the result
         n, c, h, w = x.shape
         b = n // num_frames
-        seq = x.view(b, num_frames, c, h, w).permute(0, 3, 4, 1, 2)
-        seq = seq.reshape(b * h * w, num_frames, c)
-        att = self.temporal_attn(seq, seq, seq, need_weights=False)[0]
-        seq = self.temporal_norm(seq + att)
-        seq = seq.view(b, h, w, num_frames, c).permute(0, 3, 4, 1, 2)
-        return seq.reshape(n, c, h, w)
+        seq = x.permute(0, 2, 3, 1).reshape(b, num_frames, h * w, c)
+        seq = self.temporal_norm(seq + self.temporal_attn(seq))
+        return seq.view(n, h, w, c).permute(0, 3, 1, 2)
 
     def decode(self, inputs: List[Tensor],
                num_frames: int) -> Tuple[Tensor, Optional[Tensor]]:
@@ -248,7 +247,8 @@ class UncertaintyHead(BaseAVDecodeHead):
                 align_corners=self.align_corners)
             for conv, f in zip(self.convs, feats)
         ]
-        x = self.fusion_conv(torch.cat(outs, dim=1))
+        x = torch.cat(outs, dim=1)
+        x = self.fusion_conv(x.contiguous(memory_format=torch.channels_last))
         if self.use_temporal_attn:
             x = self._temporal(x, num_frames)
         m = self.cls_seg(x)

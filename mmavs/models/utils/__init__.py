@@ -10,6 +10,7 @@ from .post_norm_layer import mha_cfg, post_norm_layer_cfg
 from .sgsm_block import (GroupDecoderLayer, SGSMBlock, group_softmax,
                          merge_groups)
 from .sine_positional_encoding import SinePositionalEncoding
+from .temporal_attention import TemporalAttention
 from .tpavi_block import TPAVIBlock
 
 __all__ = [
@@ -17,5 +18,6 @@ __all__ = [
     'DPCKNNResult', 'dpc_knn', 'dpc_knn_block_bytes', 'GroupDecoderLayer',
     'SGSMBlock', 'group_softmax', 'merge_groups', 'AudioQueryGenerator',
     'CrossModalMixer', 'DeformableEncoder', 'SinePositionalEncoding',
-    'mha_cfg', 'post_norm_layer_cfg', 'BackboneStages', 'backbone_stages'
+    'mha_cfg', 'post_norm_layer_cfg', 'BackboneStages', 'backbone_stages',
+    'TemporalAttention'
 ]

@@ -39,12 +39,17 @@ float32 rounding of the matrix products.
 
 Memory: the N x N distance matrix is never held for all rows at once when
 ``chunk_size`` < N: densities and ``delta`` are computed for blocks of
-``chunk_size`` query rows ([B, chunk_size, N] at a time). The default
-chunk size keeps a block under 2**25 elements (128 MiB in float32).
+``chunk_size`` query rows ([B, chunk_size, N] at a time). Unchunked, the
+matrix of the density pass is reused for ``delta``; chunked, ``delta`` is
+computed with the tokens in density order, where a block of queries needs
+only the (denser) keys before its end: half the products, and no N x N
+comparison mask, so a chunked run costs about as much as an unchunked
+one. The default chunk size keeps a block under 2**25 elements (128 MiB in
+float32).
 Everything runs under ``torch.no_grad()``.
 """
 import math
-from typing import NamedTuple, Optional
+from typing import NamedTuple, Optional, Tuple
 
 import torch
 from torch import Tensor
@@ -68,16 +73,40 @@ class DPCKNNResult(NamedTuple):
     delta: Tensor
 
 
-def _sq_dists(query: Tensor, query_sq: Tensor, keys: Tensor,
-              keys_sq: Tensor) -> Tensor:
-    """Squared Euclidean distances [B, M, N] between [B, M, C] and
-    [B, N, C] (``*_sq`` are the squared norms)."""
-    d2 = torch.baddbmm(
-        query_sq[:, :, None] + keys_sq[:, None, :],
-        query,
-        keys.transpose(1, 2),
-        alpha=-2.0)
-    return d2.clamp_min_(0.0)
+def _augment(x: Tensor, sq: Tensor) -> Tuple[Tensor, Tensor]:
+    """Rows whose products are squared distances.
+
+    ``[x_i, |x_i|^2, 1] . [-2 x_j, 1, |x_j|^2] = |x_i - x_j|^2``: one
+    batched matrix product gives a block of squared distances, with no
+    broadcast sums over the block.
+
+    Args:
+        x (Tensor): [B, N, C] tokens.
+        sq (Tensor): [B, N] their squared norms.
+
+    Returns:
+        tuple[Tensor, Tensor]: query rows and key rows, [B, N, C + 2].
+    """
+    ones = torch.ones_like(sq)[:, :, None]
+    query = torch.cat([x, sq[:, :, None], ones], dim=2)
+    keys = torch.cat([-2 * x, ones, sq[:, :, None]], dim=2)
+    return query, keys
+
+
+def _sq_dists(query: Tensor,
+              keys: Tensor,
+              buffer: Optional[Tensor] = None) -> Tensor:
+    """Squared Euclidean distances [B, M, N] of augmented rows
+    (:func:`_augment`) [B, M, C + 2] and [B, N, C + 2], clamped at 0,
+    written into the front of the flat ``buffer`` if given (reused by every
+    block, so no block pays for fresh memory)."""
+    num_frames, rows, _ = query.shape
+    size = num_frames * rows * keys.shape[1]
+    if buffer is None:
+        buffer = query.new_empty(size)
+    out = buffer[:size].view(num_frames, rows, keys.shape[1])
+    torch.bmm(query, keys.transpose(1, 2), out=out)
+    return out.clamp_min_(0.0)
 
 
 def _resolve_chunk(num_frames: int, num_tokens: int,
@@ -88,6 +117,51 @@ def _resolve_chunk(num_frames: int, num_tokens: int,
     if chunk_size < 1:
         raise ValueError(f'dpc_knn: chunk_size must be >= 1, got {chunk_size}')
     return min(int(chunk_size), num_tokens)
+
+
+def _nearest_denser_chunked(query: Tensor, keys: Tensor, order: Tensor,
+                            chunk: int,
+                            buffer: Tensor) -> Tuple[Tensor, Tensor]:
+    """Squared distance to, and index of, the nearest denser token, by
+    blocks of ``chunk`` query rows.
+
+    Tokens are taken in density order (``order``: densest first), so the
+    tokens denser than the query at sorted position ``i`` are the sorted
+    positions ``< i``: the block of queries ``[s, e)`` needs the keys
+    ``[0, e)`` only (half the products of all rows against all keys, and
+    no ``[N, N]`` comparison mask; only the ``[e - s, e - s]`` diagonal
+    block is masked). The densest token gets ``inf`` (no denser token).
+
+    Args:
+        query (Tensor): [B, N, C + 2] augmented query rows
+            (:func:`_augment`).
+        keys (Tensor): [B, N, C + 2] augmented key rows.
+        order (Tensor): [B, N] token indices by decreasing density.
+        chunk (int): Query rows per block.
+        buffer (Tensor): Flat buffer of at least ``B * chunk * N``
+            elements for the blocks.
+
+    Returns:
+        tuple[Tensor, Tensor]: ``delta^2`` [B, N] and the nearest denser
+        token's index [B, N] (original token order).
+    """
+    num_frames, num_tokens, width = query.shape
+    index = order[:, :, None].expand(-1, -1, width)
+    query, keys = query.gather(1, index), keys.gather(1, index)
+    delta_s = query.new_empty(num_frames, num_tokens)
+    parent_s = torch.empty_like(order)
+    # query s + i, key s + j: denser only if j < i
+    not_denser = torch.ones(
+        chunk, chunk, dtype=torch.bool, device=query.device).triu_()
+    for s in range(0, num_tokens, chunk):
+        e = min(s + chunk, num_tokens)
+        d2 = _sq_dists(query[:, s:e], keys[:, :e], buffer)
+        d2[:, :, s:e].masked_fill_(not_denser[:e - s, :e - s], float('inf'))
+        torch.min(d2, -1, out=(delta_s[:, s:e], parent_s[:, s:e]))
+    delta = torch.empty_like(delta_s).scatter_(1, order, delta_s)
+    parent = torch.empty_like(order).scatter_(1, order,
+                                              order.gather(1, parent_s))
+    return delta, parent
 
 
 @torch.no_grad()
@@ -149,41 +223,46 @@ def dpc_knn(x: Tensor,
     scale = 1.0 / channels  # d^2 / C: distances normalised by sqrt(C)
     starts = range(0, num_tokens, chunk)
 
+    query, keys = _augment(x, sq)
+    buffer = x.new_empty(num_frames * chunk * num_tokens)
+
     # pass 1: kNN density and the largest distance of each frame
     rho = x.new_empty(num_frames, num_tokens)
-    max_d2 = x.new_zeros(num_frames)
     # one block covering all rows is kept for pass 2 (no recomputation)
     full_d2 = None
+    row_max = x.new_empty(num_frames, num_tokens)
     for s in starts:
         e = min(s + chunk, num_tokens)
-        d2 = _sq_dists(x[:, s:e], sq[:, s:e], x, sq)
+        d2 = _sq_dists(query[:, s:e], keys, buffer)
         if chunk == num_tokens:
             full_d2 = d2
         knn = d2.topk(k_used, dim=-1, largest=False, sorted=True).values
         if density == 'sum_exp':
             # the smallest distance is the token's own (0): drop it
-            rho[:, s:e] = torch.exp(-knn[..., 1:] * scale).sum(-1)
+            torch.sum(
+                torch.exp(knn[..., 1:].mul_(-scale)), -1, out=rho[:, s:e])
         else:
-            rho[:, s:e] = torch.exp(-knn.mean(-1) * scale)
-        max_d2 = torch.maximum(max_d2, d2.amax(dim=(1, 2)))
+            torch.mean(knn, -1, out=rho[:, s:e])
+        torch.amax(d2, -1, out=row_max[:, s:e])
+    if density == 'mean_exp':
+        rho = torch.exp(rho.mul_(-scale))
+    max_d2 = row_max.amax(1)
 
     # strict total order: denser first, lower index first among ties
     order = torch.sort(rho, dim=1, descending=True, stable=True).indices
-    rank = torch.empty_like(order)
-    rank.scatter_(
-        1, order,
-        torch.arange(num_tokens, device=x.device).expand(num_frames, -1))
 
     # pass 2: distance to the nearest denser token
-    delta = x.new_empty(num_frames, num_tokens)
-    parent = torch.empty_like(order)
-    for s in starts:
-        e = min(s + chunk, num_tokens)
-        d2 = full_d2 if full_d2 is not None else _sq_dists(
-            x[:, s:e], sq[:, s:e], x, sq)
-        denser = rank[:, None, :] < rank[:, s:e, None]
-        d2.masked_fill_(~denser, float('inf'))
-        delta[:, s:e], parent[:, s:e] = d2.min(-1)
+    if full_d2 is not None:
+        rank = torch.empty_like(order)
+        rank.scatter_(
+            1, order,
+            torch.arange(num_tokens, device=x.device).expand(num_frames, -1))
+        not_denser = rank[:, None, :] >= rank[:, :, None]
+        full_d2.masked_fill_(not_denser, float('inf'))
+        delta, parent = full_d2.min(-1)
+    else:
+        delta, parent = _nearest_denser_chunked(query, keys, order, chunk,
+                                                buffer)
     dist_max = (max_d2 * scale).sqrt()
     delta = torch.where(
         torch.isinf(delta), dist_max[:, None].expand_as(delta),
@@ -210,9 +289,9 @@ def dpc_knn(x: Tensor,
         return DPCKNNResult(assignment, centers, rho, delta)
 
     # assignment to the nearest centre (ties: the higher-scored centre)
-    c_feat = x.gather(1, centers[:, :, None].expand(-1, -1, channels))
-    c_sq = sq.gather(1, centers)
-    d2c = _sq_dists(c_feat, c_sq, x, sq)  # [B, P, N]
+    c_query = query.gather(1, centers[:, :,
+                                      None].expand(-1, -1, query.shape[2]))
+    d2c = _sq_dists(c_query, keys)  # [B, P, N]
     assignment = d2c.argmin(dim=1)
     assignment.scatter_(1, centers, group_ids)
     return DPCKNNResult(assignment, centers, rho, delta)

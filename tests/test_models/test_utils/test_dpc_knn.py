@@ -46,11 +46,12 @@ def test_assignments_invariant_to_token_order():
         out.density[0], ref.density[0][perm], atol=1e-4, rtol=0)
 
 
-def test_chunked_and_unchunked_agree():
+@pytest.mark.parametrize('assign', ['nearest_center', 'density_parent'])
+def test_chunked_and_unchunked_agree(assign):
     x = torch.stack([_blobs(seed=s)[0] for s in range(3)])  # [3, 100, 8]
-    full = dpc_knn(x, 5, k=5, chunk_size=x.shape[1])
+    full = dpc_knn(x, 5, k=5, chunk_size=x.shape[1], assign=assign)
     for chunk in (1, 7, 33):
-        part = dpc_knn(x, 5, k=5, chunk_size=chunk)
+        part = dpc_knn(x, 5, k=5, chunk_size=chunk, assign=assign)
         assert torch.equal(part.assignment, full.assignment)
         assert torch.equal(part.centers, full.centers)
         torch.testing.assert_close(
@@ -67,11 +68,12 @@ def test_batched_equals_per_frame():
         assert torch.equal(one.centers[0], batch.centers[i])
 
 
-def test_density_and_delta_match_definition():
+@pytest.mark.parametrize('chunk', [None, 1, 7])
+def test_density_and_delta_match_definition(chunk):
     g = torch.Generator().manual_seed(3)
     x = torch.randn(2, 30, 6, generator=g)
     k = 4
-    res = dpc_knn(x, 3, k=k)
+    res = dpc_knn(x, 3, k=k, chunk_size=chunk)
     d = torch.cdist(x.double(), x.double()) / 6**0.5
     knn = d.topk(k, dim=-1, largest=False).values
     density = torch.exp(-(knn**2).mean(-1))

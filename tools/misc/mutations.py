@@ -252,7 +252,7 @@ MUTATIONS = [
     {
         'id': 'dpcknn-score-ignores-density',
         'file': 'mmavs/models/utils/dpc_knn.py',
-        'old': '    score = density * delta\n',
+        'old': '    score = rho * delta\n',
         'new': '    score = delta.clone()\n',
         'tests': ['tests/test_models/test_utils/test_dpc_knn.py'],
         'description': 'DPC-KNN centre score is delta, not density * delta',
@@ -260,8 +260,8 @@ MUTATIONS = [
     {
         'id': 'dpcknn-density-unscaled',
         'file': 'mmavs/models/utils/dpc_knn.py',
-        'old': 'density[:, s:e] = torch.exp(-knn.mean(-1) * scale)',
-        'new': 'density[:, s:e] = torch.exp(-knn.mean(-1))',
+        'old': '        rho = torch.exp(rho.mul_(-scale))\n',
+        'new': '        rho = torch.exp(rho.neg_())\n',
         'tests': ['tests/test_models/test_utils/test_dpc_knn.py'],
         'description': 'DPC-KNN density without the 1/C distance scale',
     },

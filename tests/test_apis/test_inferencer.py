@@ -37,6 +37,11 @@ pytestmark = pytest.mark.slow
 
 RAVS = 'configs/ravs/ravs_simpleconv_1xb4-300it_synthavs-ms3-64x64.py'
 ROBUST = 'configs/robust/robust-tpavi_simpleconv_1xb4-300it_synthavs-s4-64x64.py'
+# The masks must agree exactly; the logits up to LOGIT_ATOL: the RAVS binary
+# rule divides the foreground probability by 1 + the per-frame min-max
+# normalised uncertainty, which scales float rounding differences between
+# the two input paths (~1e-7) up to a few 1e-6.
+LOGIT_ATOL = 1e-5
 NO_ENCODER = ['model.audio_backbone.init_cfg=None']
 CFG_OPTIONS = {'model.audio_backbone.init_cfg': None}
 MS3 = 'Multi-sources/ms3_data'
@@ -102,7 +107,8 @@ def _clip_arrays(root, clip_id):
 def _check_equal(pred, clip):
     masks, logits = _reference(clip)
     np.testing.assert_array_equal(pred['masks'], masks)
-    np.testing.assert_allclose(pred['logits'], logits, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(
+        pred['logits'], logits, rtol=0, atol=LOGIT_ATOL)
 
 
 def test_frame_folder_masks_equal_test_tool(trained, inferencer):
@@ -168,7 +174,7 @@ def test_arrays_and_inference_model_equal_test_tool(trained, inferencer):
     samples = inference_model(model, folder, wav)
     np.testing.assert_allclose(
         np.stack([s.seg_logits.data.numpy() for s in samples]), logits,
-        atol=1e-6, rtol=0)
+        atol=LOGIT_ATOL, rtol=0)
 
 
 def test_long_video_is_cut_into_clips(trained, inferencer, tmp_path):
@@ -187,7 +193,7 @@ def test_long_video_is_cut_into_clips(trained, inferencer, tmp_path):
         masks, logits = _reference(preds[clip_id])
         np.testing.assert_array_equal(pred['masks'][5 * k:5 * k + 5], masks)
         np.testing.assert_allclose(
-            pred['logits'][5 * k:5 * k + 5], logits, atol=1e-6, rtol=0)
+            pred['logits'][5 * k:5 * k + 5], logits, atol=LOGIT_ATOL, rtol=0)
     assert pred['masks'].shape[0] == 12
 
 

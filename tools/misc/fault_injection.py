@@ -192,10 +192,11 @@ def nan_in_log_mel(ctx: Context) -> None:
     import pickle
 
     import torch
+
+    from mmavs.datasets.audio_io import load_audio_feature
     clip = _first_test_clip(ctx)
     path = osp.join(ctx.data, MS3_DATA, 'audio_log_mel', 'test', clip + '.pkl')
-    with open(path, 'rb') as f:
-        feat = pickle.load(f)
+    feat = load_audio_feature(path)  # tensor-only unpickling
     feat[2, 0, 5, 7] = float('nan')
     with open(path, 'wb') as f:
         pickle.dump(torch.as_tensor(feat), f)
@@ -611,7 +612,7 @@ def _save_initial_weights(config: str, path: str) -> None:
 
 
 def run_case(case: Case, root: str, shared: Dict[str, str]) -> dict:
-    import torch
+    from mmavs.compat.checkpoint import load_from_local_safe
     from mmavs.testing import run_tool, write_malicious_checkpoint
     case_dir = osp.join(root, case.name)
     os.makedirs(case_dir)
@@ -620,9 +621,8 @@ def run_case(case: Case, root: str, shared: Dict[str, str]) -> dict:
     ctx = Context(case_dir, data, osp.join(case_dir, 'work'), dict(shared))
     # the trained weights with a payload that would create a file
     ctx.shared['marker'] = osp.join(case_dir, 'PAYLOAD_RAN')
-    state = torch.load(
-        shared['base_ckpt'], map_location='cpu',
-        weights_only=False)['state_dict']
+    state = load_from_local_safe(
+        shared['base_ckpt'], map_location='cpu')['state_dict']
     ctx.shared['evil'] = write_malicious_checkpoint(
         osp.join(case_dir, 'evil.pth'), ctx.shared['marker'], state_dict=state)
     if case.prepare:

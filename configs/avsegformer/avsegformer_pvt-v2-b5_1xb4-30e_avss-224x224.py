@@ -20,11 +20,6 @@ model = dict(
         num_classes=71,
         out_channels=71,
         threshold=None,
-        loss_decode=dict(
-            _delete_=True,
-            type='CrossEntropyLoss',
-            use_sigmoid=False,
-            avg_non_ignore=True,
-            loss_weight=1.0)))
+        loss_decode=dict(_base_.semantic_ce_loss, _delete_=True)))
 train_cfg = dict(val_interval=2)
 log_processor = dict(by_epoch=True)

@@ -13,9 +13,4 @@ model = dict(
         num_classes=9,
         out_channels=9,
         threshold=None,
-        loss_decode=dict(
-            _delete_=True,
-            type='CrossEntropyLoss',
-            use_sigmoid=False,
-            avg_non_ignore=True,
-            loss_weight=1.0)))
+        loss_decode=dict(_base_.semantic_ce_loss, _delete_=True)))

@@ -22,4 +22,3 @@ model = dict(
         threshold=None,
         loss_decode=dict(_base_.semantic_ce_loss, _delete_=True)))
 train_cfg = dict(val_interval=2)
-log_processor = dict(by_epoch=True)

@@ -16,4 +16,3 @@ param_scheduler = [
 ]
 train_cfg = dict(max_epochs=max_epochs)
 train_dataloader = dict(batch_size=1)
-log_processor = dict(by_epoch=True)

@@ -31,4 +31,3 @@ model = dict(
             reduction='mean')
     ])
 train_cfg = dict(max_epochs=60, val_interval=2)
-log_processor = dict(by_epoch=True)

@@ -17,8 +17,5 @@ _base_ = [
 ]
 model = dict(
     decode_head=dict(
-        num_classes=71,
-        out_channels=71,
-        threshold=None,
-        loss_decode=dict(_base_.semantic_ce_loss, _delete_=True)))
+        _base_.avsegformer_semantic_head, num_classes=71, out_channels=71))
 train_cfg = dict(val_interval=2)

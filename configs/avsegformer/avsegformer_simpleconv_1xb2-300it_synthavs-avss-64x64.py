@@ -10,7 +10,4 @@ _base_ = [
 ]
 model = dict(
     decode_head=dict(
-        num_classes=9,
-        out_channels=9,
-        threshold=None,
-        loss_decode=dict(_base_.semantic_ce_loss, _delete_=True)))
+        _base_.avsegformer_semantic_head, num_classes=9, out_channels=9))

@@ -47,10 +47,7 @@ model = dict(
         mlp_channels=2048,
         mid_channels=128,
         channels=32,
-        num_classes=2,
-        out_channels=1,
-        threshold=0.5,
-        align_corners=False,
+        **_base_.binary_output,
         loss_decode=dict(
             type='SoftDiceLoss', smooth=0., exponent=2, eps=1e-3)),
     av_losses=[dict(type='MixLoss', loss_weight=0.1)])

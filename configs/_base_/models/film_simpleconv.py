@@ -2,7 +2,7 @@
 # VGGish log-mel examples, FiLM fusion at every stage, mmseg's FCNHead on the
 # concatenation of all stages.
 # Binary (sounding vs not) with one sigmoid output channel.
-_base_ = ['./av_data_preprocessor.py', './seg_losses.py']
+_base_ = ['./av_data_preprocessor.py', './seg_outputs.py']
 data_preprocessor = dict(_base_.data_preprocessor, size_divisor=16)
 model = dict(
     type='AVEncoderDecoder',
@@ -21,11 +21,8 @@ model = dict(
         num_convs=1,
         concat_input=False,
         dropout_ratio=0.0,
-        num_classes=2,
-        out_channels=1,
-        threshold=0.5,
         norm_cfg=dict(type='BN'),
-        align_corners=False,
+        **_base_.binary_output,
         loss_decode=_base_.binary_bce_loss),
     train_cfg=dict(),
     test_cfg=dict(mode='whole'))

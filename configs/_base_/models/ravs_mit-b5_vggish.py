@@ -21,7 +21,7 @@
 #   pretrain/vggish_mmavs.pth  tools/model_converters/vggish2mmavs.py
 _base_ = [
     './av_data_preprocessor.py', './mit-b5_backbone.py', './vggish.py',
-    './seg_losses.py'
+    './seg_outputs.py'
 ]
 # lambda_seg = 1 on BCE (binary) or CE (semantic tasks) + Dice + IoU
 ravs_mask_losses = [
@@ -65,10 +65,7 @@ model = dict(
         # gives it (calling the head directly); the segmentor passes T
         num_frames=5,
         dropout_ratio=0.1,
-        num_classes=2,
-        out_channels=1,
-        threshold=0.5,
-        align_corners=False,
+        **_base_.binary_output,
         loss_decode=[_base_.binary_bce_loss] + ravs_mask_losses,
         # lambda_t reaches 1 after 2000 updates (about 10 S4 epochs at
         # 8 x 2 clips, Sensoy et al. anneal over 10 epochs)

@@ -8,7 +8,7 @@
 #   pretrain/pvt_v2_b5_timm.pth   avsbench2mmavs.py --pvt-imagenet \
 #                                     pvt_v2_b5.pth OUT
 #   pretrain/vggish_mmavs.pth     vggish2mmavs.py vggish-10086976.pth
-_base_ = ['./av_data_preprocessor.py', './vggish.py', './seg_losses.py']
+_base_ = ['./av_data_preprocessor.py', './vggish.py', './seg_outputs.py']
 model = dict(
     type='AVEncoderDecoder',
     data_preprocessor=_base_.data_preprocessor,
@@ -35,10 +35,7 @@ model = dict(
         in_channels=(256, 256, 256, 256),
         channels=32,
         mid_channels=128,
-        num_classes=2,
-        out_channels=1,
-        threshold=0.5,
-        align_corners=False,
+        **_base_.binary_output,
         loss_decode=_base_.binary_bce_loss),
     train_cfg=dict(),
     test_cfg=dict(mode='whole'))

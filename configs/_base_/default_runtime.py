@@ -9,7 +9,6 @@ env_cfg = dict(
 vis_backends = [dict(type='LocalVisBackend')]
 visualizer = dict(
     type='AVSLocalVisualizer', vis_backends=vis_backends, name='visualizer')
-log_processor = dict(by_epoch=False)
 log_level = 'INFO'
 # Stop on a non-finite loss, naming the iteration, the loss terms and the
 # clips (policy='skip' skips the step instead and counts the skips).

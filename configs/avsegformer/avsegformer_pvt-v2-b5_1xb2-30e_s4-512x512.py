@@ -10,4 +10,3 @@ _base_ = [
     '../_base_/schedules/schedule_adamw_2e-5_30e.py',
 ]
 custom_hooks = [dict(type='BackboneFreezeHook', freeze_epochs=5)]
-log_processor = dict(by_epoch=True)

@@ -11,4 +11,3 @@ _base_ = [
 ]
 train_cfg = dict(max_epochs=60)
 custom_hooks = [dict(type='BackboneFreezeHook', freeze_epochs=10)]
-log_processor = dict(by_epoch=True)

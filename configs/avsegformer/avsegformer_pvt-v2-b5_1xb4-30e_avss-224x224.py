@@ -17,14 +17,5 @@ _base_ = [
 ]
 model = dict(
     decode_head=dict(
-        num_classes=71,
-        out_channels=71,
-        threshold=None,
-        loss_decode=dict(
-            _delete_=True,
-            type='CrossEntropyLoss',
-            use_sigmoid=False,
-            avg_non_ignore=True,
-            loss_weight=1.0)))
+        _base_.avsegformer_semantic_head, num_classes=71, out_channels=71))
 train_cfg = dict(val_interval=2)
-log_processor = dict(by_epoch=True)

@@ -5,6 +5,4 @@ _base_ = [
     './avsegformer_pvt-v2-b5_1xb4-30e_avss-224x224.py',
     '../_base_/models/resnet50_backbone.py'
 ]
-model = dict(
-    backbone={{_base_.resnet50_backbone}},
-    neck=dict(in_channels=(256, 512, 1024, 2048)))
+model = {{_base_.resnet50_swap}}

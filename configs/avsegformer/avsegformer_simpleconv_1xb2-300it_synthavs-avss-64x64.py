@@ -10,12 +10,4 @@ _base_ = [
 ]
 model = dict(
     decode_head=dict(
-        num_classes=9,
-        out_channels=9,
-        threshold=None,
-        loss_decode=dict(
-            _delete_=True,
-            type='CrossEntropyLoss',
-            use_sigmoid=False,
-            avg_non_ignore=True,
-            loss_weight=1.0)))
+        _base_.avsegformer_semantic_head, num_classes=9, out_channels=9))

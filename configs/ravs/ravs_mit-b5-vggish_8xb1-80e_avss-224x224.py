@@ -9,24 +9,10 @@ _base_ = [
 ]
 model = dict(decode_head=dict(num_frames=10, num_classes=71, out_channels=71))
 max_epochs = 80
+# the schedule's 2-epoch warm-up, then the poly decay to epoch 80
 param_scheduler = [
-    dict(
-        type='LinearLR',
-        start_factor=0.04,
-        end_factor=1.0,
-        by_epoch=True,
-        begin=0,
-        end=2,
-        convert_to_iter_based=True),
-    dict(
-        type='PolyLR',
-        power=1.0,
-        eta_min=0.0,
-        by_epoch=True,
-        begin=2,
-        end=max_epochs,
-        convert_to_iter_based=True),
+    _base_.param_scheduler[0],
+    dict(_base_.param_scheduler[1], end=max_epochs),
 ]
 train_cfg = dict(max_epochs=max_epochs)
 train_dataloader = dict(batch_size=1)
-log_processor = dict(by_epoch=True)

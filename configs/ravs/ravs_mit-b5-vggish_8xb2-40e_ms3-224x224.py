@@ -6,4 +6,3 @@ _base_ = [
     '../_base_/default_runtime.py',
     '../_base_/schedules/schedule_adamw_1e-4_warmup2e_40e.py',
 ]
-log_processor = dict(by_epoch=True)

@@ -8,4 +8,3 @@ _base_ = [
     '../_base_/schedules/schedule_adamw_1e-4_warmup2e_40e.py',
 ]
 train_dataloader = dict(batch_size=2)
-log_processor = dict(by_epoch=True)

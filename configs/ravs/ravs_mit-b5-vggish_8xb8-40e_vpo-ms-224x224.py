@@ -9,4 +9,3 @@ _base_ = [
     '../_base_/schedules/schedule_adamw_1e-4_warmup2e_40e.py',
 ]
 model = dict(decode_head=dict(num_frames=1, num_classes=22, out_channels=22))
-log_processor = dict(by_epoch=True)

@@ -9,16 +9,5 @@ _base_ = [
 ]
 model = dict(
     decode_head=dict(
-        num_frames=10,
-        num_classes=9,
-        out_channels=9,
-        threshold=None,
-        loss_decode=[
-            dict(
-                type='CrossEntropyLoss',
-                use_sigmoid=False,
-                avg_non_ignore=True,
-                loss_weight=1.0),
-            dict(type='SoftDiceLoss', loss_weight=1.0),
-            dict(type='IoULoss', loss_weight=1.0),
-        ]))
+        _base_.ravs_semantic_head, num_frames=10, num_classes=9,
+        out_channels=9))

@@ -17,5 +17,4 @@ model = dict(av_losses=_base_.model.av_losses + [
 # the RAVS loader: batch 2 and the augmenting pipeline of avsbench_s4.py
 train_dataloader = dict(
     batch_size=2, dataset=dict(dataset=dict(pipeline=_base_.train_pipeline)))
-log_processor = dict(by_epoch=True)
 default_hooks = dict(checkpoint=dict(save_best='G-mIoU@frame', rule='greater'))

@@ -16,5 +16,4 @@ _base_ = [
 model = dict(av_losses=[
     _base_.robust_similarity_loss
 ])
-log_processor = dict(by_epoch=True)
 default_hooks = dict(checkpoint=dict(save_best='G-mIoU@frame', rule='greater'))

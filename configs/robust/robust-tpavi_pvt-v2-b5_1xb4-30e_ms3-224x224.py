@@ -19,5 +19,4 @@ model = dict(av_losses=[
     _base_.robust_similarity_loss
 ])
 load_from = None
-log_processor = dict(by_epoch=True)
 default_hooks = dict(checkpoint=dict(save_best='G-mIoU@frame', rule='greater'))

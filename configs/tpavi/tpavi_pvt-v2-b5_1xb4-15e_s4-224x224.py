@@ -8,4 +8,3 @@ _base_ = [
     '../_base_/default_runtime.py',
     '../_base_/schedules/schedule_adam_1e-4_15e.py',
 ]
-log_processor = dict(by_epoch=True)

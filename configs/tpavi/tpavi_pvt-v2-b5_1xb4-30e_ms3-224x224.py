@@ -17,4 +17,3 @@ _base_ = [
 ]
 model = dict(av_losses=[_base_.tpavi_ms3_avm_loss])
 load_from = None
-log_processor = dict(by_epoch=True)

@@ -21,11 +21,7 @@ model = dict(
         num_classes=71,
         out_channels=71,
         threshold=None,
-        loss_decode=dict(
-            type='CrossEntropyLoss',
-            use_sigmoid=False,
-            avg_non_ignore=True,
-            loss_weight=1.0)),
+        loss_decode=_base_.semantic_ce_loss),
     av_losses=[
         dict(
             type='AVMKLLoss',
@@ -35,4 +31,3 @@ model = dict(
             reduction='mean')
     ])
 train_cfg = dict(max_epochs=60, val_interval=2)
-log_processor = dict(by_epoch=True)

@@ -10,9 +10,7 @@ train_dataloader = dict(
     sampler=dict(type='InfiniteSampler', shuffle=True),
     collate_fn=dict(type='mmavs.av_collate'))
 val_dataloader = dict(
+    train_dataloader,
     batch_size=1,
-    num_workers=4,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    collate_fn=dict(type='mmavs.av_collate'))
+    sampler=dict(type='DefaultSampler', shuffle=False))
 test_dataloader = val_dataloader

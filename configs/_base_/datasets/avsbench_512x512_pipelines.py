@@ -20,3 +20,10 @@ avsegformer_test_pipeline = [
         eval_at_resized=True),
     dict(type='PackAVSInputs'),
 ]
+# The loader overrides of the 512 x 512 datasets (batch 2 as the official S4
+# and MS3 configs; epoch-based, the finite shuffled sampler of
+# avsbench_loaders.py): avsbench_s4_512x512.py and avsbench_ms3_512x512.py.
+avsegformer_train_loader = dict(
+    batch_size=2, dataset=dict(pipeline=avsegformer_train_pipeline))
+avsegformer_eval_loader = dict(
+    dataset=dict(pipeline=avsegformer_test_pipeline))

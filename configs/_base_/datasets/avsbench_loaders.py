@@ -12,10 +12,12 @@ _base_ = ['./av_loaders.py']
 img_scale = (224, 224)
 crop_size = (224, 224)
 
-train_pipeline = [
+av_loading = [
     dict(type='LoadAVFrames'),
     dict(type='LoadAVAnnotations'),
     dict(type='LoadAVAudio', representation='vggish', pad_mode='repeat'),
+]
+train_pipeline = av_loading + [
     dict(
         type='ClipRandomResize',
         scale=img_scale,
@@ -26,10 +28,7 @@ train_pipeline = [
     dict(type='ClipPhotoMetricDistortion'),
     dict(type='PackAVSInputs'),
 ]
-test_pipeline = [
-    dict(type='LoadAVFrames'),
-    dict(type='LoadAVAnnotations'),
-    dict(type='LoadAVAudio', representation='vggish', pad_mode='repeat'),
+test_pipeline = av_loading + [
     # official protocol: frames and masks resized to 224x224, scored there
     dict(
         type='ClipResize',

@@ -14,7 +14,7 @@
 # Pretrained weights: as tpavi_pvt-v2-b5.py (ImageNet PVT-v2-B5, VGGish). A
 # released AVSegFormer checkpoint: avsegformer2mmavs.py CKPT OUT, then
 # load_from=OUT.
-_base_ = './tpavi_pvt-v2-b5.py'  # preprocessor, PVT-v2-B5, frozen VGGish
+_base_ = './tpavi_pvt-v2-b5.py'  # preprocessor, PVT-v2-B5, VGGish, losses
 model = dict(
     neck=dict(
         _delete_=True,
@@ -47,10 +47,11 @@ model = dict(
         mlp_channels=2048,
         mid_channels=128,
         channels=32,
-        num_classes=2,
-        out_channels=1,
-        threshold=0.5,
-        align_corners=False,
+        **_base_.binary_output,
         loss_decode=dict(
             type='SoftDiceLoss', smooth=0., exponent=2, eps=1e-3)),
     av_losses=[dict(type='MixLoss', loss_weight=0.1)])
+# The head of semantic tasks (AVSS): softmax over the classes with CE in the
+# place of Dice, no threshold; configs set num_classes / out_channels.
+avsegformer_semantic_head = dict(
+    threshold=None, loss_decode=dict(_base_.semantic_ce_loss, _delete_=True))

@@ -2,13 +2,8 @@
 # VGGish log-mel examples, FiLM fusion at every stage, mmseg's FCNHead on the
 # concatenation of all stages.
 # Binary (sounding vs not) with one sigmoid output channel.
-data_preprocessor = dict(
-    type='AVDataPreprocessor',
-    mean=[123.675, 116.28, 103.53],  # RGB, ImageNet
-    std=[58.395, 57.12, 57.375],
-    size_divisor=16,
-    pad_val=0,
-    seg_pad_val=255)
+_base_ = ['./av_data_preprocessor.py', './seg_outputs.py']
+data_preprocessor = dict(_base_.data_preprocessor, size_divisor=16)
 model = dict(
     type='AVEncoderDecoder',
     data_preprocessor=data_preprocessor,
@@ -26,15 +21,8 @@ model = dict(
         num_convs=1,
         concat_input=False,
         dropout_ratio=0.0,
-        num_classes=2,
-        out_channels=1,
-        threshold=0.5,
         norm_cfg=dict(type='BN'),
-        align_corners=False,
-        loss_decode=dict(
-            type='CrossEntropyLoss',
-            use_sigmoid=True,
-            avg_non_ignore=True,
-            loss_weight=1.0)),
+        **_base_.binary_output,
+        loss_decode=_base_.binary_bce_loss),
     train_cfg=dict(),
     test_cfg=dict(mode='whole'))

@@ -19,37 +19,20 @@
 #   pretrain/mit_b5.pth        NVlabs mit_b5.pth converted with mmseg's
 #                              tools/model_converters/mit2mmseg.py
 #   pretrain/vggish_mmavs.pth  tools/model_converters/vggish2mmavs.py
-data_preprocessor = dict(
-    type='AVDataPreprocessor',
-    mean=[123.675, 116.28, 103.53],
-    std=[58.395, 57.12, 57.375],
-    size_divisor=32,
-    pad_val=0,
-    seg_pad_val=255)
+_base_ = [
+    './av_data_preprocessor.py', './mit-b5_backbone.py', './vggish.py',
+    './seg_outputs.py'
+]
+# lambda_seg = 1 on BCE (binary) or CE (semantic tasks) + Dice + IoU
+ravs_mask_losses = [
+    dict(type='SoftDiceLoss', loss_weight=1.0),
+    dict(type='IoULoss', loss_weight=1.0),
+]
 model = dict(
     type='AVInterleavedEncoderDecoder',
-    data_preprocessor=data_preprocessor,
-    backbone=dict(
-        type='MixVisionTransformer',
-        in_channels=3,
-        embed_dims=64,
-        num_stages=4,
-        num_layers=[3, 6, 40, 3],
-        num_heads=[1, 2, 5, 8],
-        patch_sizes=[7, 3, 3, 3],
-        sr_ratios=[8, 4, 2, 1],
-        out_indices=(0, 1, 2, 3),
-        mlp_ratio=4,
-        qkv_bias=True,
-        drop_rate=0.0,
-        attn_drop_rate=0.0,
-        drop_path_rate=0.1,
-        init_cfg=dict(type='Pretrained', checkpoint='pretrain/mit_b5.pth')),
-    audio_backbone=dict(
-        type='VGGish',
-        frozen=True,
-        init_cfg=dict(
-            type='Pretrained', checkpoint='pretrain/vggish_mmavs.pth')),
+    data_preprocessor=_base_.data_preprocessor,
+    backbone=_base_.mit_b5_backbone,
+    audio_backbone=_base_.vggish_audio_backbone,
     neck=dict(
         type='AMANeck',
         in_channels=(64, 128, 320, 512),
@@ -82,19 +65,8 @@ model = dict(
         # gives it (calling the head directly); the segmentor passes T
         num_frames=5,
         dropout_ratio=0.1,
-        num_classes=2,
-        out_channels=1,
-        threshold=0.5,
-        align_corners=False,
-        loss_decode=[
-            dict(
-                type='CrossEntropyLoss',
-                use_sigmoid=True,
-                avg_non_ignore=True,
-                loss_weight=1.0),
-            dict(type='SoftDiceLoss', loss_weight=1.0),
-            dict(type='IoULoss', loss_weight=1.0),
-        ],
+        **_base_.binary_output,
+        loss_decode=[_base_.binary_bce_loss] + ravs_mask_losses,
         # lambda_t reaches 1 after 2000 updates (about 10 S4 epochs at
         # 8 x 2 clips, Sensoy et al. anneal over 10 epochs)
         loss_evidential=dict(
@@ -110,3 +82,7 @@ model = dict(
     ],
     train_cfg=dict(),
     test_cfg=dict(mode='whole'))
+# The decoder of semantic tasks (AVSS, VPO): softmax over the classes, CE +
+# Dice + IoU, no threshold (ravs_mit-b5_vggish_semantic.py).
+ravs_semantic_head = dict(
+    threshold=None, loss_decode=[_base_.semantic_ce_loss] + ravs_mask_losses)

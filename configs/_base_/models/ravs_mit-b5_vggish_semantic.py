@@ -3,15 +3,4 @@
 # Configs set num_classes / out_channels (background included) and the clip
 # length num_frames of their dataset.
 _base_ = './ravs_mit-b5_vggish.py'
-model = dict(
-    decode_head=dict(
-        threshold=None,
-        loss_decode=[
-            dict(
-                type='CrossEntropyLoss',
-                use_sigmoid=False,
-                avg_non_ignore=True,
-                loss_weight=1.0),
-            dict(type='SoftDiceLoss', loss_weight=1.0),
-            dict(type='IoULoss', loss_weight=1.0),
-        ]))
+model = dict(decode_head=_base_.ravs_semantic_head)

@@ -8,16 +8,10 @@
 #   pretrain/pvt_v2_b5_timm.pth   avsbench2mmavs.py --pvt-imagenet \
 #                                     pvt_v2_b5.pth OUT
 #   pretrain/vggish_mmavs.pth     vggish2mmavs.py vggish-10086976.pth
-data_preprocessor = dict(
-    type='AVDataPreprocessor',
-    mean=[123.675, 116.28, 103.53],  # RGB, ImageNet (official Normalize)
-    std=[58.395, 57.12, 57.375],
-    size_divisor=32,
-    pad_val=0,
-    seg_pad_val=255)
+_base_ = ['./av_data_preprocessor.py', './vggish.py', './seg_outputs.py']
 model = dict(
     type='AVEncoderDecoder',
-    data_preprocessor=data_preprocessor,
+    data_preprocessor=_base_.data_preprocessor,
     backbone=dict(
         type='TIMMBackbone',
         model_name='pvt_v2_b5',
@@ -26,11 +20,7 @@ model = dict(
         drop_path_rate=0.1,  # official pvt_v2_b5()
         init_cfg=dict(
             type='Pretrained', checkpoint='pretrain/pvt_v2_b5_timm.pth')),
-    audio_backbone=dict(
-        type='VGGish',
-        frozen=True,
-        init_cfg=dict(
-            type='Pretrained', checkpoint='pretrain/vggish_mmavs.pth')),
+    audio_backbone=_base_.vggish_audio_backbone,
     neck=dict(
         type='TPAVINeck',
         in_channels=(64, 128, 320, 512),
@@ -45,15 +35,8 @@ model = dict(
         in_channels=(256, 256, 256, 256),
         channels=32,
         mid_channels=128,
-        num_classes=2,
-        out_channels=1,
-        threshold=0.5,
-        align_corners=False,
-        loss_decode=dict(
-            type='CrossEntropyLoss',
-            use_sigmoid=True,
-            avg_non_ignore=True,
-            loss_weight=1.0)),
+        **_base_.binary_output,
+        loss_decode=_base_.binary_bce_loss),
     train_cfg=dict(),
     test_cfg=dict(mode='whole'))
 # L_AVM of the official MS3 TPAVI (avs_ms3/train.py): KL between the

@@ -3,6 +3,8 @@ optimizer = dict(type='Adam', lr=1e-4)
 optim_wrapper = dict(type='OptimWrapper', optimizer=optimizer)
 param_scheduler = []
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=15, val_interval=1)
+# logs count epochs, as the loop does
+log_processor = dict(by_epoch=True)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 default_hooks = dict(

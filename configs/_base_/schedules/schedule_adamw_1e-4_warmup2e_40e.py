@@ -3,9 +3,8 @@
 # iteration). After the warmup the paper gives no schedule: poly decay
 # (power 1) to 0, the SegFormer/MiT default. Weight decay 0.01 (not given).
 # 40 epochs (VPO; S4/MS3 use it too, the paper gives no number for them);
-# AVSS configs set 80 epochs and the matching scheduler end. Configs using
-# it set log_processor = dict(by_epoch=True). Loops and hooks as the
-# epoch-based AVSBench schedule.
+# AVSS configs set 80 epochs and the matching scheduler end. Loops, hooks and
+# epoch-counted logs as the epoch-based AVSBench schedule.
 _base_ = './schedule_adam_1e-4_15e.py'
 optimizer = dict(
     type='AdamW', lr=1e-4, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01)

@@ -7,9 +7,9 @@ import pytest
 from mmavs.utils import add_inference_args, add_runtime_args
 
 
-@pytest.mark.parametrize('add, positional', [(add_runtime_args, []),
-                                             (add_inference_args,
-                                              ['cfg.py', 'ckpt.pth'])])
+@pytest.mark.parametrize('add, positional',
+                         [(add_runtime_args, []),
+                          (add_inference_args, ['cfg.py', 'ckpt.pth'])])
 def test_cfg_options_parse_into_a_dict(add, positional):
     parser = argparse.ArgumentParser()
     add(parser)

@@ -42,7 +42,7 @@ def _decode(content: bytes, path: str, what: str, clip_id: str,
 
 
 def _store_clip_frames(results: dict, frames: Sequence[Optional[np.ndarray]],
-                      shape: Tuple[int, int]) -> dict:
+                       shape: Tuple[int, int]) -> dict:
     """Put the frames of a clip into ``results``, padding frames as zeros.
 
     Shared by :class:`LoadAVFrames` and

@@ -2,7 +2,7 @@
 """AVSBench J / F metric for binary audio-visual segmentation."""
 import logging
 from collections import OrderedDict
-from typing import Any, Dict, Hashable, List, Optional, Sequence
+from typing import Any, Dict, Hashable, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -16,9 +16,9 @@ from ..functional.binary_measures import (BETA2, MODES, NUM_THRESHOLDS,
                                           binary_frame_stats, binary_scores,
                                           concat_stats, select_stats)
 from ..functional.frame_records import (check_finite, check_labels, clip_field,
-                                        describe_sample, first_bad,
-                                        frame_logits_and_label, is_scored,
-                                        split_clips, stack_by_shape)
+                                        clip_frame_stats, describe_sample,
+                                        first_bad, frame_logits_and_label,
+                                        is_scored, split_clips)
 
 
 @METRICS.register_module()
@@ -131,6 +131,13 @@ class AVSMetric(BaseMetric):
             meta.setdefault(key, clip_field(clip, key, ''))
         return meta
 
+    @staticmethod
+    def _read_frame(sample: dict) -> Optional[Tuple[Tensor, Tensor]]:
+        """Logits and label of a scored frame, None for another."""
+        if not is_scored(sample):
+            return None
+        return frame_logits_and_label(sample, 1)
+
     def _group_stats(self, logits: Tensor, labels: Tensor,
                      samples: Sequence[dict]) -> Dict[str, Tensor]:
         check_finite(logits, samples)
@@ -156,30 +163,12 @@ class AVSMetric(BaseMetric):
                 (``SegDataSample.to_dict()``), whole clips in order.
         """
         clips = split_clips(data_samples)
-        frames, samples, owner = [], [], []
-        for ci, clip in enumerate(clips):
-            for sample in clip:
-                if is_scored(sample):
-                    frames.append(frame_logits_and_label(sample, 1))
-                    samples.append(sample)
-                    owner.append(ci)
-        parts, order = [], []
-        for positions, logits, labels in stack_by_shape(frames):
-            parts.append(
-                self._group_stats(logits, labels,
-                                  [samples[i] for i in positions]))
-            order.extend(positions)
-        if parts:
-            stats = concat_stats(parts)
-            stats = select_stats(stats, torch.argsort(torch.tensor(order)))
-        owner_t = torch.tensor(owner, dtype=torch.long)
-        for ci, clip in enumerate(clips):
+        per_clip = clip_frame_stats(clips, self._read_frame, self._group_stats,
+                                    self._empty_stats)
+        for clip, stats in zip(clips, per_clip):
             result = self.clip_meta(clip)
             result['batch_clips'] = len(clips)
-            if parts:
-                result['stats'] = select_stats(stats, owner_t == ci)
-            else:
-                result['stats'] = self._empty_stats()
+            result['stats'] = stats
             self.results.append(result)
 
     def _empty_stats(self) -> Dict[str, Tensor]:

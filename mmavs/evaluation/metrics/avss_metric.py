@@ -1,7 +1,7 @@
 # Copyright (c) mmavs contributors. All rights reserved.
 """AVSBench-Semantic (AVSS) mIoU / F metric."""
 from collections import OrderedDict
-from typing import Any, Dict, Optional, Sequence
+from typing import Any, Dict, Optional, Sequence, Tuple
 
 import torch
 from mmengine.evaluator import BaseMetric
@@ -11,10 +11,9 @@ from torch import Tensor
 
 from mmavs.registry import METRICS
 from ..functional.frame_records import (check_finite, check_labels, clip_field,
-                                        describe_sample,
+                                        clip_frame_stats, describe_sample,
                                         frame_logits_and_label, is_scored,
-                                        pixel_data, split_clips,
-                                        stack_by_shape)
+                                        pixel_data, split_clips)
 from ..functional.semantic_measures import (BETA2, semantic_frame_stats,
                                             semantic_scores)
 
@@ -96,9 +95,23 @@ class AVSSMetric(BaseMetric):
             return len(meta['classes'])
         return None
 
-    def _frame(self, sample: dict, num_classes: Optional[int]):
-        if is_scored(sample) or not self.legacy_padding:
-            return frame_logits_and_label(sample, num_classes)
+    def _read_frame(self, sample: dict) -> Optional[Tuple[Tensor, Tensor]]:
+        """Logits and label of a scored frame (a padding frame too with
+        ``legacy_padding``), None for another. Without ``num_classes`` from
+        the argument or the dataset meta, the first frame read sets it."""
+        num_classes = self.num_classes
+        if is_scored(sample):
+            frame = frame_logits_and_label(sample, num_classes)
+        elif self.legacy_padding and not bool(sample.get('valid', True)):
+            frame = self._padding_frame(sample, num_classes)
+        else:
+            return None
+        if num_classes is None:
+            self._num_classes = frame[0].shape[0]
+        return frame
+
+    def _padding_frame(self, sample: dict,
+                       num_classes: Optional[int]) -> Tuple[Tensor, Tensor]:
         # Legacy: a padding frame is scored with an all-background label.
         logits = pixel_data(sample, 'seg_logits')
         if logits.dim() != 3 or (num_classes is not None
@@ -123,44 +136,22 @@ class AVSSMetric(BaseMetric):
                 (``SegDataSample.to_dict()``), whole clips in order.
         """
         clips = split_clips(data_samples)
-        num_classes = self.num_classes
-        frames, samples, owner = [], [], []
-        for ci, clip in enumerate(clips):
-            for sample in clip:
-                padded = not bool(sample.get('valid', True))
-                if is_scored(sample) or (padded and self.legacy_padding):
-                    frame = self._frame(sample, num_classes)
-                    if num_classes is None:
-                        num_classes = self._num_classes = frame[0].shape[0]
-                    frames.append(frame)
-                    samples.append(sample)
-                    owner.append(ci)
-        parts, order = [], []
-        for positions, logits, labels in stack_by_shape(frames):
-            group = [samples[i] for i in positions]
-            check_finite(logits, group)
-            check_labels(labels, num_classes, self.ignore_index, group)
-            stats = semantic_frame_stats(logits, labels, self.ignore_index)
-            parts.append({k: v.int().cpu() for k, v in stats.items()})
-            order.extend(positions)
-        c = num_classes or 0
-        if parts:
-            perm = torch.argsort(torch.tensor(order))
-            stats = {
-                k: torch.cat([p[k] for p in parts])[perm]
-                for k in parts[0]
-            }
-        owner_t = torch.tensor(owner, dtype=torch.long)
-        for ci, clip in enumerate(clips):
-            if parts:
-                clip_stats = {k: v[owner_t == ci] for k, v in stats.items()}
-            else:
-                empty = torch.zeros(0, c, dtype=torch.int32)
-                clip_stats = dict(inter=empty, pred=empty, label=empty)
+        per_clip = clip_frame_stats(clips, self._read_frame, self._group_stats,
+                                    self._empty_stats)
+        for clip, stats in zip(clips, per_clip):
             self.results.append(
-                dict(
-                    clip_id=clip_field(clip, 'clip_id', None),
-                    stats=clip_stats))
+                dict(clip_id=clip_field(clip, 'clip_id', None), stats=stats))
+
+    def _group_stats(self, logits: Tensor, labels: Tensor,
+                     samples: Sequence[dict]) -> Dict[str, Tensor]:
+        check_finite(logits, samples)
+        check_labels(labels, self.num_classes, self.ignore_index, samples)
+        stats = semantic_frame_stats(logits, labels, self.ignore_index)
+        return {k: v.int().cpu() for k, v in stats.items()}
+
+    def _empty_stats(self) -> Dict[str, Tensor]:
+        empty = torch.zeros(0, self.num_classes or 0, dtype=torch.int32)
+        return dict(inter=empty, pred=empty, label=empty)
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
         """Compute mIoU / F from the collected per-clip results.

@@ -594,21 +594,6 @@ MUTATIONS = [
                        'not consecutive clips',
     },
     {
-        'id': 'clip-stats-out-of-order',
-        'file': 'mmavs/evaluation/functional/frame_records.py',
-        'old': 'stats = {k: torch.cat([p[k] for p in parts])[perm] '
-               'for k in parts[0]}',
-        'new': 'stats = {k: torch.cat([p[k] for p in parts]) '
-               'for k in parts[0]}',
-        'tests': [
-            'tests/test_evaluation/test_functional/test_frame_records.py',
-            'tests/test_evaluation/test_metrics/test_avs_metric.py'
-        ],
-        'description': 'per-frame metric statistics of frames of several '
-                       'sizes left grouped by size, not put back in frame '
-                       'order (frames credited to the wrong clip)',
-    },
-    {
         'id': 'robust-append-negative-count',
         'file': 'mmavs/datasets/robust/conditions.py',
         'old': 'num_neg = int(round(num * ratio / (1.0 - ratio)))',

@@ -6,7 +6,6 @@ from typing import Any, Dict, Hashable, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
-from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 from prettytable import PrettyTable
 from torch import Tensor
@@ -16,13 +15,13 @@ from ..functional.binary_measures import (BETA2, MODES, NUM_THRESHOLDS,
                                           binary_frame_stats, binary_scores,
                                           concat_stats, select_stats)
 from ..functional.frame_records import (check_finite, check_labels, clip_field,
-                                        clip_frame_stats, describe_sample,
-                                        first_bad, frame_logits_and_label,
-                                        is_scored, split_clips)
+                                        describe_sample, first_bad,
+                                        frame_logits_and_label, is_scored)
+from .base_clip_metric import BaseClipMetric
 
 
 @METRICS.register_module()
-class AVSMetric(BaseMetric):
+class AVSMetric(BaseClipMetric):
     """J (mask IoU), F (max F-beta) and J&F of binary AVS (S4, MS3, VPO).
 
     Definitions follow the official AVSBench code (see
@@ -59,7 +58,7 @@ class AVSMetric(BaseMetric):
     labelled ``ignore_index`` are not scored. Each ``process()`` call
     reduces frames to per-frame counts (no masks are kept) and stores one
     result per clip, so mmengine's ``collect_results`` ordering and padding
-    removal work per dataset item.
+    removal work per dataset item (see :class:`BaseClipMetric`).
 
     Args:
         mode (str): 'frame', 'avsbench' or 'dataset'. Defaults to 'frame'.
@@ -131,9 +130,7 @@ class AVSMetric(BaseMetric):
             meta.setdefault(key, clip_field(clip, key, ''))
         return meta
 
-    @staticmethod
-    def _read_frame(sample: dict) -> Optional[Tuple[Tensor, Tensor]]:
-        """Logits and label of a scored frame, None for another."""
+    def _read_frame(self, sample: dict) -> Optional[Tuple[Tensor, Tensor]]:
         if not is_scored(sample):
             return None
         return frame_logits_and_label(sample, 1)
@@ -153,23 +150,10 @@ class AVSMetric(BaseMetric):
                 'or valid=False')
         return {k: v.cpu() for k, v in stats.items()}
 
-    def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
-        """Reduce a batch of frame samples to per-frame counts, one result
-        per clip.
-
-        Args:
-            data_batch (Any): The data batch (unused).
-            data_samples (Sequence[dict]): One dict per frame
-                (``SegDataSample.to_dict()``), whole clips in order.
-        """
-        clips = split_clips(data_samples)
-        per_clip = clip_frame_stats(clips, self._read_frame, self._group_stats,
-                                    self._empty_stats)
-        for clip, stats in zip(clips, per_clip):
-            result = self.clip_meta(clip)
-            result['batch_clips'] = len(clips)
-            result['stats'] = stats
-            self.results.append(result)
+    def _clip_result(self, clip: Sequence[dict], num_clips: int) -> dict:
+        result = self.clip_meta(clip)
+        result['batch_clips'] = num_clips
+        return result
 
     def _empty_stats(self) -> Dict[str, Tensor]:
         empty = torch.zeros(0, dtype=torch.long)

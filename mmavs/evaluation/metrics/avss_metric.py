@@ -1,25 +1,25 @@
 # Copyright (c) mmavs contributors. All rights reserved.
 """AVSBench-Semantic (AVSS) mIoU / F metric."""
 from collections import OrderedDict
-from typing import Any, Dict, Optional, Sequence, Tuple
+from typing import Dict, Optional, Sequence, Tuple
 
 import torch
-from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 from prettytable import PrettyTable
 from torch import Tensor
 
 from mmavs.registry import METRICS
 from ..functional.frame_records import (check_finite, check_labels, clip_field,
-                                        clip_frame_stats, describe_sample,
+                                        describe_sample,
                                         frame_logits_and_label, is_scored,
-                                        pixel_data, split_clips)
+                                        pixel_data)
 from ..functional.semantic_measures import (BETA2, semantic_frame_stats,
                                             semantic_scores)
+from .base_clip_metric import BaseClipMetric
 
 
 @METRICS.register_module()
-class AVSSMetric(BaseMetric):
+class AVSSMetric(BaseClipMetric):
     """Per-class mIoU and F of audio-visual semantic segmentation.
 
     The official AVSS definition (see
@@ -126,22 +126,6 @@ class AVSSMetric(BaseMetric):
             device=logits.device)
         return logits, label
 
-    def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
-        """Reduce a batch of frame samples to per-frame class areas, one
-        result per clip.
-
-        Args:
-            data_batch (Any): The data batch (unused).
-            data_samples (Sequence[dict]): One dict per frame
-                (``SegDataSample.to_dict()``), whole clips in order.
-        """
-        clips = split_clips(data_samples)
-        per_clip = clip_frame_stats(clips, self._read_frame, self._group_stats,
-                                    self._empty_stats)
-        for clip, stats in zip(clips, per_clip):
-            self.results.append(
-                dict(clip_id=clip_field(clip, 'clip_id', None), stats=stats))
-
     def _group_stats(self, logits: Tensor, labels: Tensor,
                      samples: Sequence[dict]) -> Dict[str, Tensor]:
         check_finite(logits, samples)
@@ -152,6 +136,9 @@ class AVSSMetric(BaseMetric):
     def _empty_stats(self) -> Dict[str, Tensor]:
         empty = torch.zeros(0, self.num_classes or 0, dtype=torch.int32)
         return dict(inter=empty, pred=empty, label=empty)
+
+    def _clip_result(self, clip: Sequence[dict], num_clips: int) -> dict:
+        return dict(clip_id=clip_field(clip, 'clip_id', None))
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
         """Compute mIoU / F from the collected per-clip results.

@@ -42,6 +42,7 @@ import functools
 import logging
 import os.path as osp
 import pickle
+import threading
 from typing import Callable, List, Set, Tuple
 
 import torch
@@ -152,6 +153,9 @@ def _is_disallowed_global(err: BaseException) -> bool:
     return any(marker in str(err) for marker in _DISALLOWED_MARKERS)
 
 
+_SAFE_GLOBALS_LOCK = threading.Lock()
+
+
 def load_from_local_safe(filename: str, map_location=None):
     """Load a local checkpoint safely (the ``''`` scheme of mmengine).
 
@@ -186,7 +190,10 @@ def load_from_local_safe(filename: str, map_location=None):
     else:
         loader = functools.partial(torch.load, weights_only=True)
     try:
-        with torch.serialization.safe_globals(checkpoint_safe_globals()):
+        # torch's safe_globals edits one process-wide list and restores it on
+        # exit, so concurrent loads in threads must not interleave
+        with _SAFE_GLOBALS_LOCK, torch.serialization.safe_globals(
+                checkpoint_safe_globals()):
             return loader(path, map_location=map_location)
     except pickle.UnpicklingError as err:
         if _is_disallowed_global(err):

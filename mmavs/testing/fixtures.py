@@ -54,6 +54,21 @@ def _box_mask(rng, size, value: int = 1) -> np.ndarray:
     return mask
 
 
+def _object_clip(rng, split: str, size, freq: float, seconds: float,
+                 sample_rate: int, with_log_mel: bool) -> dict:
+    """The arrays of a 5-frame AVSBench-Object (S4 / MS3) clip: ``split``,
+    ``frames``, five box ``masks``, a ``tone`` of ``freq`` Hz as ``audio``
+    and random ``log_mel`` examples (None without ``with_log_mel``)."""
+    frames = _frames(rng, 5, size)
+    masks = [_box_mask(rng, size) for _ in range(5)]
+    audio = tone(freq, seconds, sample_rate)
+    log_mel = (
+        rng.standard_normal(
+            (5, 1, 96, 64)).astype(np.float32) if with_log_mel else None)
+    return dict(
+        split=split, frames=frames, masks=masks, audio=audio, log_mel=log_mel)
+
+
 def make_s4_fixture(root: str,
                     split_sizes: Optional[Dict[str, int]] = None,
                     size=(24, 32),
@@ -85,27 +100,15 @@ def make_s4_fixture(root: str,
         for k in range(num):
             name = f'{split}Clip{k}_{int(rng.integers(1e6)):06d}'
             cat = cats[k % len(cats)]
-            frames = _frames(rng, 5, size)
-            masks = [_box_mask(rng, size) for _ in range(5)]
+            clip = _object_clip(rng, split, size, 220 * (k + 1), seconds,
+                                sample_rate, with_log_mel)
             if split == 'train':
-                masks = [masks[0]] + [None] * 4
-            audio = tone(220 * (k + 1), seconds, sample_rate)
-            log_mel = (
-                rng.standard_normal(
-                    (5, 1, 96,
-                     64)).astype(np.float32) if with_log_mel else None)
-            write_s4_clip(root, name, cat, split, frames, masks, audio,
-                          sample_rate, log_mel)
+                clip['masks'] = [clip['masks'][0]] + [None] * 4
+            write_s4_clip(root, name, cat, split, clip['frames'],
+                          clip['masks'], clip['audio'], sample_rate,
+                          clip['log_mel'])
             rows.append(dict(name=name, start=0, category=cat, split=split))
-            records.append(
-                dict(
-                    name=name,
-                    category=cat,
-                    split=split,
-                    frames=frames,
-                    masks=masks,
-                    audio=audio,
-                    log_mel=log_mel))
+            records.append(dict(name=name, category=cat, **clip))
     write_csv(
         osp.join(root, S4_CSV), ('name', 'start', 'category', 'split'), rows)
     return records
@@ -132,24 +135,12 @@ def make_ms3_fixture(root: str,
     for split, num in split_sizes.items():
         for k in range(num):
             vid = f'{split}Vid{k}x{int(rng.integers(1e6)):06d}'
-            frames = _frames(rng, 5, size)
-            masks = [_box_mask(rng, size) for _ in range(5)]
-            audio = tone(330 * (k + 1), seconds, sample_rate)
-            log_mel = (
-                rng.standard_normal(
-                    (5, 1, 96,
-                     64)).astype(np.float32) if with_log_mel else None)
-            write_ms3_clip(root, vid, split, frames, masks, audio, sample_rate,
-                           log_mel)
+            clip = _object_clip(rng, split, size, 330 * (k + 1), seconds,
+                                sample_rate, with_log_mel)
+            write_ms3_clip(root, vid, split, clip['frames'], clip['masks'],
+                           clip['audio'], sample_rate, clip['log_mel'])
             rows.append(dict(video_id=vid, split=split))
-            records.append(
-                dict(
-                    vid=vid,
-                    split=split,
-                    frames=frames,
-                    masks=masks,
-                    audio=audio,
-                    log_mel=log_mel))
+            records.append(dict(vid=vid, **clip))
     write_csv(osp.join(root, MS3_CSV), ('video_id', 'split'), rows)
     return records
 

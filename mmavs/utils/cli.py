@@ -106,11 +106,7 @@ def add_inference_args(parser: argparse.ArgumentParser) -> None:
         help="also draw the model's maps (RAVS uncertainty, AMA groups)")
     parser.add_argument(
         '--opacity', type=float, default=0.5, help='mask colour weight')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override settings of the config, key=value pairs')
+    add_cfg_options_arg(parser)
 
 
 def inference_call_kwargs(args: argparse.Namespace) -> dict:

@@ -47,6 +47,19 @@ def test_mmengine_checkpoint_loads_with_weights_only(tmp_path):
     assert buffer.mean() == pytest.approx(0.375)  # statistics methods work
 
 
+def test_loads_in_several_threads_at_once(tmp_path):
+    """torch's safe_globals is one process-wide list: concurrent loads must
+    not remove each other's allow-list (a tool loading in a thread pool)."""
+    from concurrent.futures import ThreadPoolExecutor
+    path = _mmengine_like(str(tmp_path / 'iter_10.pth'))
+
+    def load(_):
+        return _load_checkpoint(path)['meta']['iter']
+
+    with ThreadPoolExecutor(4) as pool:
+        assert list(pool.map(load, range(100))) == [10] * 100
+
+
 def test_payload_never_runs(tmp_path):
     marker = str(tmp_path / 'pwned')
     path = write_malicious_checkpoint(

@@ -6,7 +6,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from mmavs.registry import TRANSFORMS
-from .loading import LoadAVFrames
+from .loading import LoadAVFrames, _store_clip_frames
 
 
 @TRANSFORMS.register_module()
@@ -79,13 +79,7 @@ class AVInferencerLoader(BaseTransform):
         if shape is None:
             raise ValueError(f'clip {clip_id}: all {len(frames)} frames are '
                              'padding')
-        results['frames'] = [
-            np.zeros(shape + (3, ), np.uint8) if f is None else f
-            for f in frames
-        ]
-        results['img_shape'] = shape
-        results['ori_shape'] = shape
-        return results
+        return _store_clip_frames(results, frames, shape)
 
     def __repr__(self) -> str:
         return f'{self.__class__.__name__}(from_file={self.from_file!r})'

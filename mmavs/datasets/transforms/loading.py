@@ -1,6 +1,6 @@
 # Copyright (c) mmavs contributors. All rights reserved.
 """Loading of the frames and masks of a clip."""
-from typing import List, Optional, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import mmcv
 import mmengine.fileio as fileio
@@ -39,6 +39,31 @@ def _decode(content: bytes, path: str, what: str, clip_id: str,
             f'clip {clip_id}: cannot decode {what} file {path}; expected '
             'an image file')
     return img
+
+
+def _store_clip_frames(results: dict, frames: Sequence[Optional[np.ndarray]],
+                       shape: Tuple[int, int]) -> dict:
+    """Put the frames of a clip into ``results``, padding frames as zeros.
+
+    Shared by :class:`LoadAVFrames` and
+    :class:`~mmavs.datasets.transforms.AVInferencerLoader`.
+
+    Args:
+        results (dict): The clip dict, updated in place.
+        frames (Sequence[np.ndarray | None]): RGB uint8 ``(H, W, 3)`` frames
+            of size ``shape``; None marks a padding frame.
+        shape (tuple[int, int]): ``(H, W)`` of the clip's frames.
+
+    Returns:
+        dict: ``results`` with ``frames`` (None replaced by zeros),
+        ``img_shape`` and ``ori_shape`` (both ``shape``).
+    """
+    results['frames'] = [
+        np.zeros(shape + (3, ), np.uint8) if f is None else f for f in frames
+    ]
+    results['img_shape'] = shape
+    results['ori_shape'] = shape
+    return results
 
 
 @TRANSFORMS.register_module()
@@ -111,13 +136,7 @@ class LoadAVFrames(BaseTransform):
         if shape is None:
             raise ValueError(f'clip {clip_id}: no frame path given (all '
                              f'{len(paths)} frames are padding)')
-        results['frames'] = [
-            np.zeros(shape + (3, ), np.uint8) if f is None else f
-            for f in frames
-        ]
-        results['img_shape'] = shape
-        results['ori_shape'] = shape
-        return results
+        return _store_clip_frames(results, frames, shape)
 
     def __repr__(self) -> str:
         return (

@@ -6,7 +6,7 @@ mmengine's ``Evaluator`` hands a metric one dict per frame
 clip order. The helpers here group them back into clips, decide which frames
 are scored and pull out the pixel tensors with errors that name the sample.
 """
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import torch
 from torch import Tensor
@@ -208,6 +208,61 @@ def stack_by_shape(
         labels = torch.stack([frames[i][1] for i in positions])
         out.append((positions, logits, labels))
     return out
+
+
+def clip_frame_stats(
+    clips: Sequence[Sequence[dict]],
+    read_frame: Callable[[dict], Optional[Tuple[Tensor, Tensor]]],
+    frame_stats: Callable[[Tensor, Tensor, List[dict]], Dict[str, Tensor]],
+    empty_stats: Callable[[], Dict[str, Tensor]],
+) -> List[Dict[str, Tensor]]:
+    """Per-frame statistics of the scored frames of every clip.
+
+    The scored frames of all clips are stacked by size (one ``frame_stats``
+    call per size, see :func:`stack_by_shape`); the statistics are put back
+    in frame order and split by clip, so that a metric can keep one result
+    per clip.
+
+    Args:
+        clips (Sequence[Sequence[dict]]): The frame samples of each clip
+            (:func:`split_clips`).
+        read_frame (Callable): Maps a frame sample to its ``(logits [C, H,
+            W], label [H, W])``, or to None when the frame is not scored.
+            Called once per frame, in order.
+        frame_stats (Callable): Maps stacked logits ``[N, C, H, W]``, labels
+            ``[N, H, W]`` and the ``N`` frame samples to a dict of ``[N,
+            ...]`` tensors.
+        empty_stats (Callable): Gives the dict of zero-length tensors that
+            every clip gets when no frame of the batch is scored; called
+            after all frames were read.
+
+    Returns:
+        list[dict[str, Tensor]]: One dict per clip holding the statistics of
+        its scored frames in frame order (zero-length tensors for a clip
+        without one).
+    """
+    frames, samples, owner = [], [], []
+    for ci, clip in enumerate(clips):
+        for sample in clip:
+            frame = read_frame(sample)
+            if frame is not None:
+                frames.append(frame)
+                samples.append(sample)
+                owner.append(ci)
+    parts, order = [], []
+    for positions, logits, labels in stack_by_shape(frames):
+        parts.append(
+            frame_stats(logits, labels, [samples[i] for i in positions]))
+        order.extend(positions)
+    if not parts:
+        return [empty_stats() for _ in clips]
+    perm = torch.argsort(torch.tensor(order))
+    stats = {k: torch.cat([p[k] for p in parts])[perm] for k in parts[0]}
+    owner_t = torch.tensor(owner, dtype=torch.long)
+    return [{
+        k: v[owner_t == ci]
+        for k, v in stats.items()
+    } for ci in range(len(clips))]
 
 
 def first_bad(flags: Tensor) -> int:

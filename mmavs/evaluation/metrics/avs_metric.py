@@ -2,11 +2,10 @@
 """AVSBench J / F metric for binary audio-visual segmentation."""
 import logging
 from collections import OrderedDict
-from typing import Any, Dict, Hashable, List, Optional, Sequence
+from typing import Any, Dict, Hashable, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
-from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 from prettytable import PrettyTable
 from torch import Tensor
@@ -17,12 +16,12 @@ from ..functional.binary_measures import (BETA2, MODES, NUM_THRESHOLDS,
                                           concat_stats, select_stats)
 from ..functional.frame_records import (check_finite, check_labels, clip_field,
                                         describe_sample, first_bad,
-                                        frame_logits_and_label, is_scored,
-                                        split_clips, stack_by_shape)
+                                        frame_logits_and_label, is_scored)
+from .base_clip_metric import BaseClipMetric
 
 
 @METRICS.register_module()
-class AVSMetric(BaseMetric):
+class AVSMetric(BaseClipMetric):
     """J (mask IoU), F (max F-beta) and J&F of binary AVS (S4, MS3, VPO).
 
     Definitions follow the official AVSBench code (see
@@ -59,7 +58,7 @@ class AVSMetric(BaseMetric):
     labelled ``ignore_index`` are not scored. Each ``process()`` call
     reduces frames to per-frame counts (no masks are kept) and stores one
     result per clip, so mmengine's ``collect_results`` ordering and padding
-    removal work per dataset item.
+    removal work per dataset item (see :class:`BaseClipMetric`).
 
     Args:
         mode (str): 'frame', 'avsbench' or 'dataset'. Defaults to 'frame'.
@@ -131,6 +130,11 @@ class AVSMetric(BaseMetric):
             meta.setdefault(key, clip_field(clip, key, ''))
         return meta
 
+    def _read_frame(self, sample: dict) -> Optional[Tuple[Tensor, Tensor]]:
+        if not is_scored(sample):
+            return None
+        return frame_logits_and_label(sample, 1)
+
     def _group_stats(self, logits: Tensor, labels: Tensor,
                      samples: Sequence[dict]) -> Dict[str, Tensor]:
         check_finite(logits, samples)
@@ -146,41 +150,10 @@ class AVSMetric(BaseMetric):
                 'or valid=False')
         return {k: v.cpu() for k, v in stats.items()}
 
-    def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
-        """Reduce a batch of frame samples to per-frame counts, one result
-        per clip.
-
-        Args:
-            data_batch (Any): The data batch (unused).
-            data_samples (Sequence[dict]): One dict per frame
-                (``SegDataSample.to_dict()``), whole clips in order.
-        """
-        clips = split_clips(data_samples)
-        frames, samples, owner = [], [], []
-        for ci, clip in enumerate(clips):
-            for sample in clip:
-                if is_scored(sample):
-                    frames.append(frame_logits_and_label(sample, 1))
-                    samples.append(sample)
-                    owner.append(ci)
-        parts, order = [], []
-        for positions, logits, labels in stack_by_shape(frames):
-            parts.append(
-                self._group_stats(logits, labels,
-                                  [samples[i] for i in positions]))
-            order.extend(positions)
-        if parts:
-            stats = concat_stats(parts)
-            stats = select_stats(stats, torch.argsort(torch.tensor(order)))
-        owner_t = torch.tensor(owner, dtype=torch.long)
-        for ci, clip in enumerate(clips):
-            result = self.clip_meta(clip)
-            result['batch_clips'] = len(clips)
-            if parts:
-                result['stats'] = select_stats(stats, owner_t == ci)
-            else:
-                result['stats'] = self._empty_stats()
-            self.results.append(result)
+    def _clip_result(self, clip: Sequence[dict], num_clips: int) -> dict:
+        result = self.clip_meta(clip)
+        result['batch_clips'] = num_clips
+        return result
 
     def _empty_stats(self) -> Dict[str, Tensor]:
         empty = torch.zeros(0, dtype=torch.long)

@@ -1,10 +1,9 @@
 # Copyright (c) mmavs contributors. All rights reserved.
 """AVSBench-Semantic (AVSS) mIoU / F metric."""
 from collections import OrderedDict
-from typing import Any, Dict, Optional, Sequence
+from typing import Dict, Optional, Sequence, Tuple
 
 import torch
-from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 from prettytable import PrettyTable
 from torch import Tensor
@@ -13,14 +12,14 @@ from mmavs.registry import METRICS
 from ..functional.frame_records import (check_finite, check_labels, clip_field,
                                         describe_sample,
                                         frame_logits_and_label, is_scored,
-                                        pixel_data, split_clips,
-                                        stack_by_shape)
+                                        pixel_data)
 from ..functional.semantic_measures import (BETA2, semantic_frame_stats,
                                             semantic_scores)
+from .base_clip_metric import BaseClipMetric
 
 
 @METRICS.register_module()
-class AVSSMetric(BaseMetric):
+class AVSSMetric(BaseClipMetric):
     """Per-class mIoU and F of audio-visual semantic segmentation.
 
     The official AVSS definition (see
@@ -96,9 +95,23 @@ class AVSSMetric(BaseMetric):
             return len(meta['classes'])
         return None
 
-    def _frame(self, sample: dict, num_classes: Optional[int]):
-        if is_scored(sample) or not self.legacy_padding:
-            return frame_logits_and_label(sample, num_classes)
+    def _read_frame(self, sample: dict) -> Optional[Tuple[Tensor, Tensor]]:
+        """Logits and label of a scored frame (a padding frame too with
+        ``legacy_padding``), None for another. Without ``num_classes`` from
+        the argument or the dataset meta, the first frame read sets it."""
+        num_classes = self.num_classes
+        if is_scored(sample):
+            frame = frame_logits_and_label(sample, num_classes)
+        elif self.legacy_padding and not bool(sample.get('valid', True)):
+            frame = self._padding_frame(sample, num_classes)
+        else:
+            return None
+        if num_classes is None:
+            self._num_classes = frame[0].shape[0]
+        return frame
+
+    def _padding_frame(self, sample: dict,
+                       num_classes: Optional[int]) -> Tuple[Tensor, Tensor]:
         # Legacy: a padding frame is scored with an all-background label.
         logits = pixel_data(sample, 'seg_logits')
         if logits.dim() != 3 or (num_classes is not None
@@ -113,54 +126,19 @@ class AVSSMetric(BaseMetric):
             device=logits.device)
         return logits, label
 
-    def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
-        """Reduce a batch of frame samples to per-frame class areas, one
-        result per clip.
+    def _group_stats(self, logits: Tensor, labels: Tensor,
+                     samples: Sequence[dict]) -> Dict[str, Tensor]:
+        check_finite(logits, samples)
+        check_labels(labels, self.num_classes, self.ignore_index, samples)
+        stats = semantic_frame_stats(logits, labels, self.ignore_index)
+        return {k: v.int().cpu() for k, v in stats.items()}
 
-        Args:
-            data_batch (Any): The data batch (unused).
-            data_samples (Sequence[dict]): One dict per frame
-                (``SegDataSample.to_dict()``), whole clips in order.
-        """
-        clips = split_clips(data_samples)
-        num_classes = self.num_classes
-        frames, samples, owner = [], [], []
-        for ci, clip in enumerate(clips):
-            for sample in clip:
-                padded = not bool(sample.get('valid', True))
-                if is_scored(sample) or (padded and self.legacy_padding):
-                    frame = self._frame(sample, num_classes)
-                    if num_classes is None:
-                        num_classes = self._num_classes = frame[0].shape[0]
-                    frames.append(frame)
-                    samples.append(sample)
-                    owner.append(ci)
-        parts, order = [], []
-        for positions, logits, labels in stack_by_shape(frames):
-            group = [samples[i] for i in positions]
-            check_finite(logits, group)
-            check_labels(labels, num_classes, self.ignore_index, group)
-            stats = semantic_frame_stats(logits, labels, self.ignore_index)
-            parts.append({k: v.int().cpu() for k, v in stats.items()})
-            order.extend(positions)
-        c = num_classes or 0
-        if parts:
-            perm = torch.argsort(torch.tensor(order))
-            stats = {
-                k: torch.cat([p[k] for p in parts])[perm]
-                for k in parts[0]
-            }
-        owner_t = torch.tensor(owner, dtype=torch.long)
-        for ci, clip in enumerate(clips):
-            if parts:
-                clip_stats = {k: v[owner_t == ci] for k, v in stats.items()}
-            else:
-                empty = torch.zeros(0, c, dtype=torch.int32)
-                clip_stats = dict(inter=empty, pred=empty, label=empty)
-            self.results.append(
-                dict(
-                    clip_id=clip_field(clip, 'clip_id', None),
-                    stats=clip_stats))
+    def _empty_stats(self) -> Dict[str, Tensor]:
+        empty = torch.zeros(0, self.num_classes or 0, dtype=torch.int32)
+        return dict(inter=empty, pred=empty, label=empty)
+
+    def _clip_result(self, clip: Sequence[dict], num_clips: int) -> dict:
+        return dict(clip_id=clip_field(clip, 'clip_id', None))
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
         """Compute mIoU / F from the collected per-clip results.

@@ -90,3 +90,22 @@ def test_a_missing_mask_file_is_still_reported(tmp_path):
     results['mask_paths'][0] = str(tmp_path / 'gone.png')
     with pytest.raises(FileNotFoundError, match='gone.png'):
         LoadAVAnnotations()(results)
+
+
+def test_padding_frames_become_zeros_of_the_clip_size(tmp_path):
+    """LoadAVFrames (files) and AVInferencerLoader (arrays) fill a padding
+    frame with zeros of the clip's size and set img_shape / ori_shape."""
+    from mmavs.datasets.transforms import AVInferencerLoader, LoadAVFrames
+    rgb = np.zeros((6, 8, 3), np.uint8)
+    rgb[..., 0], rgb[..., 1], rgb[..., 2] = 200, 100, 50
+    path = str(tmp_path / 'f.png')
+    cv2.imwrite(path, rgb[..., ::-1])  # cv2 writes BGR
+    from_files = LoadAVFrames()(dict(clip_id='c', frame_paths=[None, path]))
+    from_arrays = AVInferencerLoader()(
+        dict(clip_id='c', frames=[rgb, None, rgb]))
+    for results, real in ((from_files, [1]), (from_arrays, [0, 2])):
+        assert results['img_shape'] == (6, 8)
+        assert results['ori_shape'] == (6, 8)
+        for t, frame in enumerate(results['frames']):
+            assert frame.shape == (6, 8, 3) and frame.dtype == np.uint8
+            np.testing.assert_array_equal(frame, rgb if t in real else 0)

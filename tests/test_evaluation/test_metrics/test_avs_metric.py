@@ -324,3 +324,22 @@ def test_breakdown_metrics_by_a_clip_key():
     assert 'J@frame' in out
     assert not any(k.startswith('case/') for k in evaluate(
         AVSMetric(breakdown_keys=('case', )), samples, 2))
+
+
+def test_clips_of_several_frame_sizes_in_one_batch():
+    """Frames are reduced per size; each clip keeps its own frames' scores
+    (per-category J equals the official mask IoU of that clip alone)."""
+    logits, masks = make_clips(3, seed=3)
+    sizes = [(H, W), (6, 10), (H, W)]  # clip 1 stands between two others
+    samples, expect = [], {}
+    for c, (h, w) in enumerate(sizes):
+        lg, mk = logits[c:c + 1, :, :h, :w], masks[c:c + 1, :, :h, :w]
+        name = f'cat{c}'
+        for s in frame_samples(lg, mk, categories=(name, )):
+            s['clip_id'] = f'clip{c}'
+            samples.append(s)
+        expect[name] = float(official_mask_iou(lg[0], mk[0]))
+    out = evaluate(AVSMetric(breakdown_metrics=True), samples, 3)
+    for name, iou in expect.items():
+        assert out[f'category/{name}/J@frame'] == pytest.approx(iou, abs=1e-6)
+    assert out['J@frame'] == pytest.approx(sum(expect.values()) / 3, abs=1e-6)

@@ -3,7 +3,7 @@
 import os
 import os.path as osp
 import warnings
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import mmcv
 import numpy as np

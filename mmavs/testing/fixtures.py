@@ -6,21 +6,17 @@ The ``make_*`` functions build a tiny random tree with the writers of
 they wrote, for tests to compare with what the datasets load. The writers
 are re-exported here.
 """
-import csv
 import os
 import os.path as osp
-import pickle
 from typing import Dict, List, Optional, Sequence
 
-import cv2
 import numpy as np
 
-from mmavs.datasets.layout_writers import (MS3_CSV, MS3_DATA, S4_CSV,
-                                           S4_DATA, tone, write_avss_clip,
-                                           write_csv, write_image,
-                                           write_log_mel_pkl, write_ms3_clip,
-                                           write_s4_clip, write_vpo_item,
-                                           write_wav)
+from mmavs.datasets.layout_writers import (MS3_CSV, S4_CSV, tone,
+                                           write_avss_clip, write_csv,
+                                           write_image, write_log_mel_pkl,
+                                           write_ms3_clip, write_s4_clip,
+                                           write_vpo_item, write_wav)
 
 __all__ = [
     'write_image', 'write_wav', 'write_log_mel_pkl', 'write_csv',

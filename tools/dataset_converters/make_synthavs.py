@@ -25,7 +25,6 @@ recipe are unchanged).
 """
 import argparse
 import json
-import os.path as osp
 import time
 
 from mmavs.synthavs import (CASE_TYPES, DEFAULT_SPLIT_SIZES, LAYOUTS,

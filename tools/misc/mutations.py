@@ -612,4 +612,17 @@ MUTATIONS = [
         'description': 'negative clips drawn with repeats before every '
                        'clip was drawn',
     },
+    {
+        'id': 'clip-stats-left-grouped-by-size',
+        'file': 'mmavs/evaluation/functional/frame_records.py',
+        'old': 'perm = torch.argsort(torch.tensor(order))',
+        'new': 'perm = torch.arange(len(order))',
+        'tests': [
+            'tests/test_evaluation/test_functional/test_frame_records.py',
+            'tests/test_evaluation/test_metrics/test_avs_metric.py'
+        ],
+        'description': 'frame statistics of a batch with several frame '
+                       'sizes stay grouped by size, not put back in frame '
+                       'order (clips get other clips\' frames)',
+    },
 ]

@@ -10,6 +10,7 @@ runs: audio that ends more than one frame before the last frame ends is an
 :class:`~mmavs.datasets.video_io.AudioShorterThanVideoError` naming the file.
 """
 import os.path as osp
+from abc import ABC, abstractmethod
 from fractions import Fraction
 from typing import Iterator, Optional, Sequence, Tuple, Union
 
@@ -25,7 +26,7 @@ __all__ = ['AVSource', 'VideoSource', 'FrameSource', 'as_source']
 Frame = Union[np.ndarray, str]
 
 
-class AVSource:
+class AVSource(ABC):
     """Frames on a timeline and their audio.
 
     Attributes:
@@ -72,10 +73,10 @@ class AVSource:
                 f'{float(end):.3f} s)')
         return self.audio[:, a:b], self.sample_rate, name
 
+    @abstractmethod
     def iter_frames(self,
                     indices: Sequence[int]) -> Iterator[Tuple[int, Frame]]:
         """Yield ``(index, frame)`` for increasing ``indices``."""
-        raise NotImplementedError
 
 
 class VideoSource(AVSource):

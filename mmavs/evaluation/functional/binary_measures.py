@@ -353,24 +353,3 @@ def pooled_fbeta(stats: Dict[str, Tensor], beta2: float = BETA2) -> float:
     fn = int(stats['gt_fg'].sum()) - tp
     den = (1 + beta2) * tp + beta2 * fn + fp
     return (1 + beta2) * tp / den if den > 0 else 0.0
-
-
-def concat_stats(stats_list) -> Dict[str, Tensor]:
-    """Concatenate per-frame stats dicts along the frame axis.
-
-    Args:
-        stats_list (Sequence[dict[str, Tensor]]): Dicts with equal keys.
-
-    Returns:
-        dict[str, Tensor]: The concatenated stats.
-    """
-    stats_list = list(stats_list)
-    return {
-        key: torch.cat([s[key] for s in stats_list])
-        for key in stats_list[0]
-    }
-
-
-def select_stats(stats: Dict[str, Tensor], index: Tensor) -> Dict[str, Tensor]:
-    """Select frames (bool mask or index tensor) from concatenated stats."""
-    return {key: value[index] for key, value in stats.items()}

@@ -210,6 +210,27 @@ def stack_by_shape(
     return out
 
 
+def concat_stats(stats_list) -> Dict[str, Tensor]:
+    """Concatenate per-frame stats dicts along the frame axis.
+
+    Args:
+        stats_list (Sequence[dict[str, Tensor]]): Dicts with equal keys.
+
+    Returns:
+        dict[str, Tensor]: The concatenated stats.
+    """
+    stats_list = list(stats_list)
+    return {
+        key: torch.cat([s[key] for s in stats_list])
+        for key in stats_list[0]
+    }
+
+
+def select_stats(stats: Dict[str, Tensor], index: Tensor) -> Dict[str, Tensor]:
+    """Select frames (bool mask or index tensor) from concatenated stats."""
+    return {key: value[index] for key, value in stats.items()}
+
+
 def clip_frame_stats(
     clips: Sequence[Sequence[dict]],
     read_frame: Callable[[dict], Optional[Tuple[Tensor, Tensor]]],
@@ -257,12 +278,9 @@ def clip_frame_stats(
     if not parts:
         return [empty_stats() for _ in clips]
     perm = torch.argsort(torch.tensor(order))
-    stats = {k: torch.cat([p[k] for p in parts])[perm] for k in parts[0]}
+    stats = select_stats(concat_stats(parts), perm)
     owner_t = torch.tensor(owner, dtype=torch.long)
-    return [{
-        k: v[owner_t == ci]
-        for k, v in stats.items()
-    } for ci in range(len(clips))]
+    return [select_stats(stats, owner_t == ci) for ci in range(len(clips))]
 
 
 def first_bad(flags: Tensor) -> int:

@@ -12,11 +12,11 @@ from torch import Tensor
 
 from mmavs.registry import METRICS
 from ..functional.binary_measures import (BETA2, MODES, NUM_THRESHOLDS,
-                                          binary_frame_stats, binary_scores,
-                                          concat_stats, select_stats)
+                                          binary_frame_stats, binary_scores)
 from ..functional.frame_records import (check_finite, check_labels, clip_field,
-                                        describe_sample, first_bad,
-                                        frame_logits_and_label, is_scored)
+                                        concat_stats, describe_sample,
+                                        first_bad, frame_logits_and_label,
+                                        is_scored, select_stats)
 from .base_clip_metric import BaseClipMetric
 
 

@@ -10,9 +10,9 @@ from mmengine.logging import print_log
 from prettytable import PrettyTable
 
 from mmavs.registry import METRICS
-from ..functional.binary_measures import (BETA2, NUM_THRESHOLDS, binary_scores,
-                                          concat_stats, select_stats)
-from ..functional.frame_records import describe_sample
+from ..functional.binary_measures import BETA2, NUM_THRESHOLDS, binary_scores
+from ..functional.frame_records import (concat_stats, describe_sample,
+                                        select_stats)
 from ..functional.robust_measures import harmonic_global
 from .avs_metric import AVSMetric
 

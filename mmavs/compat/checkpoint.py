@@ -136,7 +136,8 @@ def allow_unsafe_load(filename: str) -> None:
 
     Only :class:`~mmavs.engine.runner.AVSRunner` (for the checkpoint it
     loads or resumes) and ``tools/misc/publish_model.py`` (for its input)
-    call this, and only when the command line carries ``--unsafe-load``. Loading the file then logs a warning naming it.
+    call this, and only when the command line carries ``--unsafe-load``.
+    Loading the file then logs a warning naming it.
 
     Args:
         filename (str): Path of the checkpoint file.

@@ -36,7 +36,8 @@ from mmavs.testing.tools import load_tool_module
 pytestmark = pytest.mark.slow
 
 RAVS = 'configs/ravs/ravs_simpleconv_1xb4-300it_synthavs-ms3-64x64.py'
-ROBUST = 'configs/robust/robust-tpavi_simpleconv_1xb4-300it_synthavs-s4-64x64.py'
+ROBUST = ('configs/robust/'
+          'robust-tpavi_simpleconv_1xb4-300it_synthavs-s4-64x64.py')
 # The masks must agree exactly; the logits up to LOGIT_ATOL: the RAVS binary
 # rule divides the foreground probability by 1 + the per-frame min-max
 # normalised uncertainty, which scales float rounding differences between
@@ -87,7 +88,8 @@ def inferencer(trained):
 def _reference(clip):
     masks = np.stack(
         [f['pred_sem_seg']['data'][0].numpy() for f in clip['frames']])
-    logits = np.stack([f['seg_logits']['data'].numpy() for f in clip['frames']])
+    logits = np.stack(
+        [f['seg_logits']['data'].numpy() for f in clip['frames']])
     return masks, logits
 
 

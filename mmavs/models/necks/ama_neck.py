@@ -52,9 +52,9 @@ class AMANeck(BaseAVNeck):
     Stepping Stones method the paper cites) the neck uses the training
     frames' sounding masks that :class:`AVEncoderDecoder` passes to every
     neck in training (``gt_masks`` [B*T, 1, H, W], 1 on sounding pixels
-    and on pixels without ground truth, 0 on silent ones): each token's cross-attention update is weighted by the fraction of
-    its area that sounds (adaptive average pooling of the mask to the
-    stage's size). Ground truth exists only in training: at inference the
+    and on pixels without ground truth, 0 on silent ones): each token's
+    cross-attention update is weighted by the fraction of its area that
+    sounds (adaptive average pooling of the mask to the stage's size). Ground truth exists only in training: at inference the
     audio is fused into every token (no filter), which is the train/test gap
     the paper attributes to GT filtering.
 
